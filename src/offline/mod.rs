@@ -1,0 +1,1 @@
+//! Offline checks: pure functions over shipped data (phone metadata, ZIP table, email lists).

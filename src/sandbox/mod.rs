@@ -1,0 +1,1 @@
+//! The embedded sandbox: wire-compatible simulations of Eva, Lob and Veriphone.
