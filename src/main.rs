@@ -1,1 +1,57 @@
-fn main() {}
+//! The `vouch` binary: parse the command line, start logging, run `serve` or `sandbox`.
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+use vouch::cli::{Cli, Command, SandboxArgs, ServeArgs, Switch};
+use vouch::config::Settings;
+use vouch::sandbox::{FaultRates, SandboxOptions};
+use vouch::startup::{App, shutdown_signal};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    vouch::telemetry::init_logs();
+    let result = match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Sandbox(args)) => sandbox(args).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("vouch: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let settings = match Settings::from_args(&args) {
+        Ok(s) => s,
+        // Bad configuration exits 2 before listening, like clap's own errors.
+        Err(e) => Cli::command()
+            .error(clap::error::ErrorKind::MissingRequiredArgument, e)
+            .exit(),
+    };
+    let app = App::build(settings).await?;
+    tracing::info!(addr = %app.local_addr()?, "vouch serving");
+    app.run_until(shutdown_signal()).await
+}
+
+async fn sandbox(args: SandboxArgs) -> anyhow::Result<()> {
+    let opts = SandboxOptions {
+        latency: args.latency,
+        jitter: args.jitter == Switch::On,
+        seed: args.seed,
+        faults: FaultRates {
+            error: args.error_rate,
+            timeout: args.timeout_rate,
+            garbage: args.garbage_rate,
+        },
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    tracing::info!(addr = %listener.local_addr()?, "vouch sandbox serving");
+    vouch::sandbox::serve(listener, opts, shutdown_signal()).await?;
+    Ok(())
+}

@@ -1,1 +1,13 @@
-fn main(){}
+//! One integration binary: each module starts the real server on a random port against fake
+//! providers (wiremock) and speaks HTTP to it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api;
+mod form;
+mod helpers;
+mod ops;
+mod providers;
+mod resilience;
+mod sandbox;
+mod security;
+mod timing;

@@ -1,0 +1,177 @@
+//! Eva, the email provider: `GET {base}/email?email=…`, no key.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::provider::{ProviderError, endpoint, read_json};
+use crate::domain::email::EmailAddress;
+
+/// Eva's verdict on an address, reduced to what the form decides on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmailAnswer {
+    /// Valid syntax, a domain with mail servers, and not a throwaway domain.
+    pub acceptable: bool,
+}
+
+#[derive(Clone)]
+pub struct EvaClient {
+    http: reqwest::Client,
+    base_url: String,
+    timeout: Duration,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    status: String,
+    data: Option<Data>,
+}
+
+// Every flag defaults: Eva's 2020 answers carried five fields, later ones nine.
+#[derive(Deserialize)]
+struct Data {
+    #[serde(default)]
+    valid_syntax: bool,
+    #[serde(default)]
+    deliverable: bool,
+    #[serde(default)]
+    disposable: bool,
+}
+
+impl EvaClient {
+    pub fn new(http: reqwest::Client, base_url: &str, timeout: Duration) -> Self {
+        EvaClient {
+            http,
+            base_url: base_url.to_owned(),
+            timeout,
+        }
+    }
+
+    pub async fn verify(&self, email: &EmailAddress) -> Result<EmailAnswer, ProviderError> {
+        let resp = self
+            .http
+            .get(endpoint(&self.base_url, "/email"))
+            .query(&[("email", email.as_ref())])
+            .timeout(self.timeout)
+            .send()
+            .await?;
+        let envelope: Envelope = read_json(resp).await?;
+        // Anything but `success` with a `data` object is Eva failing, not the address.
+        match (envelope.status.as_str(), envelope.data) {
+            ("success", Some(d)) => Ok(EmailAnswer {
+                acceptable: d.valid_syntax && d.deliverable && !d.disposable,
+            }),
+            _ => Err(ProviderError::Malformed),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn client(server: &MockServer) -> EvaClient {
+        EvaClient::new(
+            reqwest::Client::new(),
+            &server.uri(),
+            Duration::from_millis(500),
+        )
+    }
+
+    fn email(s: &str) -> EmailAddress {
+        EmailAddress::parse(s).unwrap()
+    }
+
+    fn answer(valid_syntax: bool, deliverable: bool, disposable: bool) -> serde_json::Value {
+        serde_json::json!({"status": "success", "data": {
+            "email_address": "x", "domain": "x", "valid_syntax": valid_syntax,
+            "deliverable": deliverable, "disposable": disposable, "webmail": false,
+            "catch_all": false, "gibberish": false, "spam": false}})
+    }
+
+    #[tokio::test]
+    async fn sends_the_whole_address_as_one_encoded_parameter() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/email"))
+            .and(query_param("email", "john+tag&key=x@example.com"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(answer(true, true, false)))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let got = client(&server)
+            .verify(&email("john+tag&key=x@example.com"))
+            .await;
+        assert_eq!(got, Ok(EmailAnswer { acceptable: true }));
+    }
+
+    #[tokio::test]
+    async fn undeliverable_or_disposable_is_not_acceptable() {
+        for (deliverable, disposable) in [(false, false), (true, true)] {
+            let server = MockServer::start().await;
+            Mock::given(path("/email"))
+                .respond_with(ResponseTemplate::new(200).set_body_json(answer(
+                    true,
+                    deliverable,
+                    disposable,
+                )))
+                .mount(&server)
+                .await;
+            let got = client(&server).verify(&email("jane@example.com")).await;
+            assert_eq!(
+                got,
+                Ok(EmailAnswer { acceptable: false }),
+                "{deliverable} {disposable}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_2020_five_field_answer_is_understood() {
+        let server = MockServer::start().await;
+        let body = r#"{"status":"success","data":{"email_address":"a@b.co","domain":"b.co","valid_syntax":true,"disposable":false,"deliverable":true}}"#;
+        Mock::given(path("/email"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/html"))
+            .mount(&server)
+            .await;
+        assert_eq!(
+            client(&server).verify(&email("a@b.co")).await,
+            Ok(EmailAnswer { acceptable: true })
+        );
+    }
+
+    #[tokio::test]
+    async fn failures_are_provider_errors() {
+        let cases = [
+            (
+                ResponseTemplate::new(500).set_body_string("<html>oops</html>"),
+                ProviderError::Status(500),
+            ),
+            (
+                ResponseTemplate::new(200).set_body_string("not json"),
+                ProviderError::Malformed,
+            ),
+            (
+                ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "failure"})),
+                ProviderError::Malformed,
+            ),
+            (
+                ResponseTemplate::new(200).set_delay(Duration::from_secs(2)),
+                ProviderError::Timeout,
+            ),
+        ];
+        for (template, expected) in cases {
+            let server = MockServer::start().await;
+            Mock::given(path("/email"))
+                .respond_with(template)
+                .mount(&server)
+                .await;
+            assert_eq!(
+                client(&server).verify(&email("jane@example.com")).await,
+                Err(expected.clone())
+            );
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Lob US verifications, the address provider: `POST {base}/v1/us_verifications`, HTTP basic
+//! auth with the key as user and an empty password, form-encoded address fields.
+
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::provider::{ProviderError, endpoint, read_json};
+use crate::domain::address::PostalAddress;
+
+/// Lob's documented `deliverability` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deliverability {
+    Deliverable,
+    DeliverableUnnecessaryUnit,
+    DeliverableIncorrectUnit,
+    DeliverableMissingUnit,
+    Undeliverable,
+}
+
+impl Deliverability {
+    /// Mail reaches the address as typed; an unneeded unit doesn't stop it.
+    pub fn is_deliverable(self) -> bool {
+        matches!(
+            self,
+            Deliverability::Deliverable | Deliverability::DeliverableUnnecessaryUnit
+        )
+    }
+}
+
+/// Lob's verdict, with the components it matched (upper case), so vouch can name the part at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressAnswer {
+    pub deliverability: Deliverability,
+    pub city: String,
+    pub state: String,
+    pub zip_code: String,
+}
+
+#[derive(Clone)]
+pub struct LobClient {
+    http: reqwest::Client,
+    base_url: String,
+    key: SecretString,
+    timeout: Duration,
+}
+
+#[derive(Deserialize)]
+struct Answer {
+    deliverability: Deliverability,
+    #[serde(default)]
+    components: Components,
+}
+
+// Every component is optional to us: Lob adds fields over time and empties them on no match.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Components {
+    city: Option<String>,
+    state: Option<String>,
+    zip_code: Option<String>,
+}
+
+impl LobClient {
+    pub fn new(
+        http: reqwest::Client,
+        base_url: &str,
+        key: SecretString,
+        timeout: Duration,
+    ) -> Self {
+        LobClient {
+            http,
+            base_url: base_url.to_owned(),
+            key,
+            timeout,
+        }
+    }
+
+    pub async fn verify(&self, address: &PostalAddress) -> Result<AddressAnswer, ProviderError> {
+        let zip = address.zip.full();
+        let resp = self
+            .http
+            .post(endpoint(&self.base_url, "/v1/us_verifications"))
+            .basic_auth(self.key.expose_secret(), Some(""))
+            .form(&[
+                ("primary_line", address.primary_line.as_str()),
+                ("secondary_line", address.secondary_line.as_str()),
+                ("city", address.city.as_str()),
+                ("state", address.state.code()),
+                ("zip_code", zip.as_str()),
+            ])
+            .timeout(self.timeout)
+            .send()
+            .await?;
+        let answer: Answer = read_json(resp).await?;
+        let c = answer.components;
+        Ok(AddressAnswer {
+            deliverability: answer.deliverability,
+            city: c.city.unwrap_or_default(),
+            state: c.state.unwrap_or_default(),
+            zip_code: c.zip_code.unwrap_or_default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::address::AddressInput;
+    use wiremock::matchers::{body_string, header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn client(server: &MockServer) -> LobClient {
+        LobClient::new(
+            reqwest::Client::new(),
+            &server.uri(),
+            "test_k3y".into(),
+            Duration::from_millis(500),
+        )
+    }
+
+    fn pearl_st() -> PostalAddress {
+        match AddressInput::parse("2600 Pearl St", "Apt 2", "Boulder", "CO", "80302") {
+            AddressInput::Complete(a) => a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn answer(deliverability: &str) -> serde_json::Value {
+        serde_json::json!({"id": "us_ver_1", "deliverability": deliverability, "primary_line": "2600 PEARL ST",
+            "components": {"city": "BOULDER", "state": "CO", "zip_code": "80302", "latitude": null},
+            "deliverability_analysis": {"dpv_footnotes": ["AA", "BB"]}, "object": "us_verification"})
+    }
+
+    #[tokio::test]
+    async fn posts_the_form_fields_with_basic_auth() {
+        let server = MockServer::start().await;
+        // base64("test_k3y:")
+        Mock::given(method("POST"))
+            .and(path("/v1/us_verifications"))
+            .and(header("authorization", "Basic dGVzdF9rM3k6"))
+            .and(header("content-type", "application/x-www-form-urlencoded"))
+            .and(body_string(
+                "primary_line=2600+Pearl+St&secondary_line=Apt+2&city=Boulder&state=CO&zip_code=80302",
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(answer("deliverable")))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let got = client(&server).verify(&pearl_st()).await.unwrap();
+        assert_eq!(got.deliverability, Deliverability::Deliverable);
+        assert_eq!(
+            (got.city.as_str(), got.state.as_str(), got.zip_code.as_str()),
+            ("BOULDER", "CO", "80302")
+        );
+    }
+
+    #[tokio::test]
+    async fn every_documented_deliverability_is_understood() {
+        let cases = [
+            (
+                "deliverable_unnecessary_unit",
+                Deliverability::DeliverableUnnecessaryUnit,
+            ),
+            (
+                "deliverable_incorrect_unit",
+                Deliverability::DeliverableIncorrectUnit,
+            ),
+            (
+                "deliverable_missing_unit",
+                Deliverability::DeliverableMissingUnit,
+            ),
+            ("undeliverable", Deliverability::Undeliverable),
+        ];
+        for (wire, expected) in cases {
+            let server = MockServer::start().await;
+            Mock::given(path("/v1/us_verifications"))
+                .respond_with(ResponseTemplate::new(200).set_body_json(answer(wire)))
+                .mount(&server)
+                .await;
+            assert_eq!(
+                client(&server)
+                    .verify(&pearl_st())
+                    .await
+                    .unwrap()
+                    .deliverability,
+                expected,
+                "{wire}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn failures_are_provider_errors() {
+        let lob_error = serde_json::json!({"error": {"message": "x", "status_code": 401, "code": "invalid_api_key"}});
+        let cases = [
+            (
+                ResponseTemplate::new(401).set_body_json(lob_error),
+                ProviderError::Status(401),
+            ),
+            (
+                ResponseTemplate::new(503).set_body_string("<html>"),
+                ProviderError::Status(503),
+            ),
+            (
+                ResponseTemplate::new(200).set_body_string("garbage"),
+                ProviderError::Malformed,
+            ),
+            (
+                ResponseTemplate::new(200).set_body_json(answer("maybe")),
+                ProviderError::Malformed,
+            ),
+            (
+                ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "x"})),
+                ProviderError::Malformed,
+            ),
+            (
+                ResponseTemplate::new(200).set_delay(Duration::from_secs(2)),
+                ProviderError::Timeout,
+            ),
+        ];
+        for (template, expected) in cases {
+            let server = MockServer::start().await;
+            Mock::given(path("/v1/us_verifications"))
+                .respond_with(template)
+                .mount(&server)
+                .await;
+            assert_eq!(
+                client(&server).verify(&pearl_st()).await,
+                Err(expected.clone())
+            );
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! What every provider client shares: the one pooled HTTP client, and the error a call can end
+//! in. A reqwest error is turned into a [`ProviderError`] right away, with its URL stripped:
+//! Veriphone's URL carries the key, and reqwest prints URLs in `Display` and `Debug`.
+
+use std::time::Duration;
+
+use super::Outcome;
+
+/// Why a provider gave no verdict. A provider failure is data, not an HTTP error of ours.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProviderError {
+    #[error("no answer within the timeout")]
+    Timeout,
+    #[error("could not connect")]
+    Connect,
+    #[error("answered HTTP {0}")]
+    Status(u16),
+    #[error("answered something that is not its format")]
+    Malformed,
+    #[error("transport error: {0}")]
+    Transport(String),
+}
+
+impl ProviderError {
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            ProviderError::Timeout => Outcome::Timeout,
+            _ => Outcome::Error,
+        }
+    }
+}
+
+impl From<reqwest::Error> for ProviderError {
+    fn from(err: reqwest::Error) -> Self {
+        if err.is_timeout() {
+            ProviderError::Timeout
+        } else if err.is_connect() {
+            ProviderError::Connect
+        } else if let Some(status) = err.status() {
+            ProviderError::Status(status.as_u16())
+        } else if err.is_decode() {
+            ProviderError::Malformed
+        } else {
+            ProviderError::Transport(err.without_url().to_string())
+        }
+    }
+}
+
+/// The one HTTP client of the process: pooled, keep-alive, rustls. Each call also sets its own
+/// timeout; the connect timeout keeps a dead host from eating the whole budget.
+pub fn http_client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(concat!("vouch/", env!("CARGO_PKG_VERSION")))
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(2)))
+        .pool_idle_timeout(Duration::from_secs(60))
+        .tcp_nodelay(true)
+        .build()
+}
+
+/// `base` without a trailing slash, so `{base}/path` never has `//`.
+pub fn endpoint(base: &str, path: &str) -> String {
+    format!("{}{path}", base.trim_end_matches('/'))
+}
+
+/// Reads a successful answer's body as JSON of type `T`; anything else is the provider's fault.
+pub async fn read_json<T: serde::de::DeserializeOwned>(
+    resp: reqwest::Response,
+) -> Result<T, ProviderError> {
+    let resp = resp.error_for_status()?;
+    let body = resp.bytes().await?;
+    serde_json::from_slice(&body).map_err(|_| ProviderError::Malformed)
+}

@@ -1,0 +1,174 @@
+//! Veriphone v2, the phone provider: `GET {base}/v2/verify?phone=…&key=…&default_country=US`.
+//! The key travels in the query string, so no URL of this client may reach a log or an error.
+
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::provider::{ProviderError, endpoint, read_json};
+use crate::domain::phone::{DEFAULT_REGION, PhoneNumber};
+
+/// Veriphone's verdict on a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhoneAnswer {
+    pub valid: bool,
+}
+
+#[derive(Clone)]
+pub struct VeriphoneClient {
+    http: reqwest::Client,
+    base_url: String,
+    key: SecretString,
+    timeout: Duration,
+}
+
+#[derive(Deserialize)]
+struct Answer {
+    status: String,
+    #[serde(default)]
+    phone_valid: Option<bool>,
+}
+
+impl VeriphoneClient {
+    pub fn new(
+        http: reqwest::Client,
+        base_url: &str,
+        key: SecretString,
+        timeout: Duration,
+    ) -> Self {
+        VeriphoneClient {
+            http,
+            base_url: base_url.to_owned(),
+            key,
+            timeout,
+        }
+    }
+
+    pub async fn verify(&self, phone: &PhoneNumber) -> Result<PhoneAnswer, ProviderError> {
+        let resp = self
+            .http
+            .get(endpoint(&self.base_url, "/v2/verify"))
+            .query(&[
+                ("phone", phone.e164()),
+                ("key", self.key.expose_secret()),
+                ("default_country", DEFAULT_REGION),
+            ])
+            .timeout(self.timeout)
+            .send()
+            .await?;
+        let answer: Answer = read_json(resp).await?;
+        match (answer.status.as_str(), answer.phone_valid) {
+            ("success", Some(valid)) => Ok(PhoneAnswer { valid }),
+            // Listed by Veriphone, never illustrated: the number is not a phone number.
+            ("syntax-error", _) => Ok(PhoneAnswer { valid: false }),
+            _ => Err(ProviderError::Malformed),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    const KEY: &str = "k3y-veriphone-SECRET";
+
+    fn client(server: &MockServer) -> VeriphoneClient {
+        VeriphoneClient::new(
+            reqwest::Client::new(),
+            &server.uri(),
+            KEY.into(),
+            Duration::from_millis(500),
+        )
+    }
+
+    fn phone(s: &str) -> PhoneNumber {
+        PhoneNumber::parse(s).unwrap()
+    }
+
+    #[tokio::test]
+    async fn sends_e164_key_and_default_country() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/v2/verify"))
+            .and(query_param("phone", "+12024561111"))
+            .and(query_param("key", KEY))
+            .and(query_param("default_country", "US"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "status": "success", "phone": "+12024561111", "phone_valid": true, "phone_type": "fixed_line",
+                "phone_region": "Washington D.C.", "country": "United States", "country_code": "US",
+                "country_prefix": "1", "international_number": "+1 202-456-1111",
+                "local_number": "(202) 456-1111", "e164": "+12024561111", "carrier": ""})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        assert_eq!(
+            client(&server).verify(&phone("(202) 456-1111")).await,
+            Ok(PhoneAnswer { valid: true })
+        );
+    }
+
+    #[tokio::test]
+    async fn an_invalid_number_is_a_verdict_not_an_error() {
+        let server = MockServer::start().await;
+        let body = serde_json::json!({"status": "success", "phone": "x", "phone_valid": false, "phone_type": "unknown"});
+        Mock::given(path("/v2/verify"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
+        assert_eq!(
+            client(&server).verify(&phone("2024561111")).await,
+            Ok(PhoneAnswer { valid: false })
+        );
+    }
+
+    #[tokio::test]
+    async fn failures_are_provider_errors_that_never_show_the_key() {
+        let cases = [
+            (
+                ResponseTemplate::new(401).set_body_string("{}"),
+                ProviderError::Status(401),
+            ),
+            (
+                ResponseTemplate::new(200).set_body_string("<html>"),
+                ProviderError::Malformed,
+            ),
+            (
+                ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "error"})),
+                ProviderError::Malformed,
+            ),
+            (
+                ResponseTemplate::new(200).set_delay(Duration::from_secs(2)),
+                ProviderError::Timeout,
+            ),
+        ];
+        for (template, expected) in cases {
+            let server = MockServer::start().await;
+            Mock::given(path("/v2/verify"))
+                .respond_with(template)
+                .mount(&server)
+                .await;
+            let err = client(&server)
+                .verify(&phone("2024561111"))
+                .await
+                .unwrap_err();
+            assert_eq!(err, expected);
+            assert!(!format!("{err} {err:?}").contains(KEY));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_an_error_without_the_key() {
+        let dead = VeriphoneClient::new(
+            reqwest::Client::new(),
+            "http://127.0.0.1:9",
+            KEY.into(),
+            Duration::from_secs(1),
+        );
+        let err = dead.verify(&phone("2024561111")).await.unwrap_err();
+        assert_eq!(err, ProviderError::Connect);
+        assert!(!format!("{err} {err:?}").contains(KEY));
+    }
+}

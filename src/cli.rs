@@ -1,0 +1,189 @@
+//! Command line and environment: one clap struct per subcommand; each flag names its env
+//! variable and default, as design.md's configuration table does.
+
+use std::net::SocketAddr;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use secrecy::SecretString;
+
+use crate::sandbox::LatencySpec;
+
+/// `vouch --version` also names the phone metadata, since stale metadata changes verdicts.
+static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} (phone metadata: {})",
+        env!("CARGO_PKG_VERSION"),
+        crate::offline::phone::metadata_version()
+    )
+});
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vouch",
+    version = LONG_VERSION.as_str(),
+    about = "Checks sign-up contact details against verification services, all at once",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// With no subcommand, vouch serves.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the form, the JSON API, /healthz and /metrics (the default).
+    Serve(ServeArgs),
+    /// Run the simulated providers (Eva, Lob, Veriphone) alone on one address.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderMode {
+    /// Providers without an explicit base URL use the embedded sandbox.
+    Sandbox,
+    /// Providers use the real hosts (or their explicit base URLs); keys are required.
+    Live,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ErrorPolicy {
+    /// Leave the field unverified and accept the form.
+    Accept,
+    /// Treat the field as invalid.
+    Reject,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "VOUCH_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Where providers are reached.
+    #[arg(long, env = "VOUCH_PROVIDERS", value_enum, default_value = "sandbox")]
+    pub providers: ProviderMode,
+    /// Timeout of each provider call (e.g. 3s, 800ms).
+    #[arg(long, env = "VOUCH_PROVIDER_TIMEOUT", default_value = "3s", value_parser = positive_duration)]
+    pub provider_timeout: Duration,
+    /// Median latency of the embedded sandbox: `300ms`, or per provider `eva=100ms,lob=200ms,veriphone=300ms`.
+    #[arg(long, env = "VOUCH_SANDBOX_LATENCY", default_value = "300ms")]
+    pub sandbox_latency: LatencySpec,
+    /// What a provider failure does to its field.
+    #[arg(
+        long,
+        env = "VOUCH_ON_PROVIDER_ERROR",
+        value_enum,
+        default_value = "accept"
+    )]
+    pub on_provider_error: ErrorPolicy,
+    /// How long in-flight requests may run after SIGTERM or Ctrl-C.
+    #[arg(long, env = "VOUCH_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub shutdown_grace: Duration,
+    /// Eva's base URL (live: https://api.eva.pingutil.com). Always wins over --providers.
+    #[arg(long, env = "EVA_BASE_URL", value_parser = base_url)]
+    pub eva_base_url: Option<String>,
+    /// Lob's base URL (live: https://api.lob.com). Always wins over --providers.
+    #[arg(long, env = "LOB_BASE_URL", value_parser = base_url)]
+    pub lob_base_url: Option<String>,
+    /// Veriphone's base URL (live: https://api.veriphone.io). Always wins over --providers.
+    #[arg(long, env = "VERIPHONE_BASE_URL", value_parser = base_url)]
+    pub veriphone_base_url: Option<String>,
+    /// Lob API key; prefer the environment variable (flags show in `ps`).
+    #[arg(long, env = "LOB_API_KEY", hide_env_values = true)]
+    pub lob_api_key: Option<SecretString>,
+    /// Veriphone API key; prefer the environment variable (flags show in `ps`).
+    #[arg(long, env = "VERIPHONE_API_KEY", hide_env_values = true)]
+    pub veriphone_api_key: Option<SecretString>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on.
+    #[arg(long, env = "VOUCH_SANDBOX_LISTEN", default_value = "127.0.0.1:8081")]
+    pub listen: SocketAddr,
+    /// Median latency: `300ms`, or per provider `eva=100ms,lob=200ms,veriphone=300ms`.
+    #[arg(long, env = "VOUCH_SANDBOX_LATENCY", default_value = "300ms")]
+    pub latency: LatencySpec,
+    /// `off` answers after exactly the median (for benchmarks); `on` draws a heavy-tailed delay.
+    #[arg(long, value_enum, default_value = "on")]
+    pub jitter: Switch,
+    /// Seed for repeatable latency and fault draws.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Share of requests answered 500 (0 to 1).
+    #[arg(long, default_value_t = 0.0, value_parser = rate)]
+    pub error_rate: f64,
+    /// Share of requests never answered in time (0 to 1).
+    #[arg(long, default_value_t = 0.0, value_parser = rate)]
+    pub timeout_rate: f64,
+    /// Share of requests answered 200 with a body that is not the provider's format (0 to 1).
+    #[arg(long, default_value_t = 0.0, value_parser = rate)]
+    pub garbage_rate: f64,
+}
+
+fn positive_duration(s: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(s) {
+        Ok(d) if d.is_zero() => Err("must be more than zero".into()),
+        Ok(d) => Ok(d),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn base_url(s: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(s).map_err(|e| e.to_string())?;
+    match url.scheme() {
+        "http" | "https" if url.query().is_none() => Ok(s.trim_end_matches('/').to_owned()),
+        _ => Err("must be an http(s) URL without a query".into()),
+    }
+}
+
+fn rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err("must be a number from 0 to 1".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bad_values_are_refused_naming_the_setting() {
+        for args in [
+            ["vouch", "--provider-timeout", "soon"],
+            ["vouch", "--provider-timeout", "0s"],
+            ["vouch", "--providers", "mock"],
+            ["vouch", "--on-provider-error", "maybe"],
+            ["vouch", "--eva-base-url", "ftp://x"],
+        ] {
+            let err = Cli::try_parse_from(args).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+            assert!(err.to_string().contains(args[1]), "{args:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn no_subcommand_means_serve_with_the_contracts_defaults() {
+        let cli = Cli::try_parse_from(["vouch"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.provider_timeout, Duration::from_secs(3));
+        assert_eq!(cli.serve.on_provider_error, ErrorPolicy::Accept);
+    }
+}

@@ -1,0 +1,161 @@
+//! Settings, resolved and checked once at start-up: where each provider is, with which key.
+//! Errors name the variable at fault, never a value.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::checks::OnProviderError;
+use crate::cli::{ErrorPolicy, ProviderMode, ServeArgs};
+use crate::sandbox::{PLACEHOLDER_KEY, SandboxOptions};
+
+pub const EVA_LIVE_URL: &str = "https://api.eva.pingutil.com";
+pub const LOB_LIVE_URL: &str = "https://api.lob.com";
+pub const VERIPHONE_LIVE_URL: &str = "https://api.veriphone.io";
+
+/// Where a provider is reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Url(String),
+    /// The sandbox `vouch serve` starts on a loopback port of its own.
+    EmbeddedSandbox,
+}
+
+/// A provider's target and key (Eva takes none). `Debug` shows the key as `[REDACTED]`.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub target: Target,
+    pub key: SecretString,
+}
+
+impl Endpoint {
+    pub fn url(base: impl Into<String>, key: &str) -> Endpoint {
+        Endpoint {
+            target: Target::Url(base.into()),
+            key: key.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub provider_timeout: Duration,
+    pub on_provider_error: OnProviderError,
+    pub shutdown_grace: Duration,
+    pub eva: Endpoint,
+    pub lob: Endpoint,
+    pub veriphone: Endpoint,
+    /// Used when any endpoint targets the embedded sandbox.
+    pub sandbox: SandboxOptions,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("VOUCH_PROVIDERS=live needs {0}; set it, or use VOUCH_PROVIDERS=sandbox")]
+    MissingKey(&'static str),
+}
+
+impl Settings {
+    pub fn from_args(args: &ServeArgs) -> Result<Settings, ConfigError> {
+        let live = args.providers == ProviderMode::Live;
+        let target = |explicit: &Option<String>, live_url: &str| match explicit {
+            Some(url) => Target::Url(url.clone()),
+            None if live => Target::Url(live_url.to_owned()),
+            None => Target::EmbeddedSandbox,
+        };
+        let key = |given: &Option<SecretString>,
+                   var: &'static str|
+         -> Result<SecretString, ConfigError> {
+            match given {
+                Some(k) if !k.expose_secret().trim().is_empty() => Ok(k.clone()),
+                _ if live => Err(ConfigError::MissingKey(var)),
+                _ => Ok(PLACEHOLDER_KEY.into()),
+            }
+        };
+        Ok(Settings {
+            listen: args.listen,
+            provider_timeout: args.provider_timeout,
+            on_provider_error: match args.on_provider_error {
+                ErrorPolicy::Accept => OnProviderError::Accept,
+                ErrorPolicy::Reject => OnProviderError::Reject,
+            },
+            shutdown_grace: args.shutdown_grace,
+            eva: Endpoint {
+                target: target(&args.eva_base_url, EVA_LIVE_URL),
+                key: PLACEHOLDER_KEY.into(),
+            },
+            lob: Endpoint {
+                target: target(&args.lob_base_url, LOB_LIVE_URL),
+                key: key(&args.lob_api_key, "LOB_API_KEY")?,
+            },
+            veriphone: Endpoint {
+                target: target(&args.veriphone_base_url, VERIPHONE_LIVE_URL),
+                key: key(&args.veriphone_api_key, "VERIPHONE_API_KEY")?,
+            },
+            sandbox: SandboxOptions {
+                latency: args.sandbox_latency,
+                ..SandboxOptions::default()
+            },
+        })
+    }
+
+    /// True when some provider is to be served by the embedded sandbox.
+    pub fn needs_sandbox(&self) -> bool {
+        [&self.eva, &self.lob, &self.veriphone]
+            .iter()
+            .any(|e| e.target == Target::EmbeddedSandbox)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use clap::Parser;
+
+    fn serve_args(args: &[&str]) -> ServeArgs {
+        Cli::try_parse_from(std::iter::once("vouch").chain(args.iter().copied()))
+            .unwrap()
+            .serve
+    }
+
+    #[test]
+    fn sandbox_mode_needs_no_keys_and_uses_placeholders() {
+        let s = Settings::from_args(&serve_args(&[])).unwrap();
+        assert!(s.needs_sandbox());
+        assert_eq!(s.lob.key.expose_secret(), PLACEHOLDER_KEY);
+    }
+
+    #[test]
+    fn live_mode_names_the_missing_key() {
+        let err = Settings::from_args(&serve_args(&["--providers", "live"])).unwrap_err();
+        assert_eq!(err, ConfigError::MissingKey("LOB_API_KEY"));
+        let err = Settings::from_args(&serve_args(&["--providers", "live", "--lob-api-key", "k"]))
+            .unwrap_err();
+        assert_eq!(err, ConfigError::MissingKey("VERIPHONE_API_KEY"));
+    }
+
+    #[test]
+    fn an_explicit_base_url_always_wins() {
+        let s =
+            Settings::from_args(&serve_args(&["--eva-base-url", "http://127.0.0.1:9/"])).unwrap();
+        assert_eq!(s.eva.target, Target::Url("http://127.0.0.1:9".into()));
+        assert_eq!(s.lob.target, Target::EmbeddedSandbox);
+    }
+
+    #[test]
+    fn debug_output_redacts_keys() {
+        let args = serve_args(&[
+            "--providers",
+            "live",
+            "--lob-api-key",
+            "s3cr3t-lob",
+            "--veriphone-api-key",
+            "s3cr3t-vp",
+        ]);
+        let shown = format!("{:?} {:?}", Settings::from_args(&args).unwrap(), args);
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+    }
+}

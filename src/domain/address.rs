@@ -1,0 +1,158 @@
+//! A US postal address: the five form fields, each parsed on its own so one bad part names
+//! itself and the address goes to the provider only when every part is plausible.
+
+use super::field::{Field, Problem};
+use super::state::UsState;
+use super::zip::ZipCode;
+use crate::offline::address::parse_street;
+
+/// A plausible, complete address: the only thing the address provider is asked about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostalAddress {
+    pub primary_line: String,
+    /// Empty when the person left `address2` blank.
+    pub secondary_line: String,
+    pub city: String,
+    pub state: UsState,
+    pub zip: ZipCode,
+}
+
+/// The address as parsed: either complete, or the problem of each part that failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressInput {
+    Complete(PostalAddress),
+    /// One entry per address field with a local problem; the other parts are not checked.
+    Incomplete {
+        problems: Vec<(Field, Problem)>,
+        /// Whether `address2` was filled in (a blank optional line is just blank).
+        unit_given: bool,
+    },
+}
+
+/// The longest line we accept for a street, unit or city; USPS lines are far shorter.
+const MAX_LINE_CHARS: usize = 100;
+
+impl AddressInput {
+    pub fn parse(address: &str, address2: &str, city: &str, state: &str, zip: &str) -> Self {
+        let mut problems = Vec::new();
+        let mut note = |field, r: Result<(), Problem>| {
+            if let Err(p) = r {
+                problems.push((field, p));
+            }
+        };
+        note(Field::Address, street(address));
+        note(Field::Address2, line(address2, false));
+        note(Field::City, line(city, true));
+        let state_code = state_code(state);
+        note(Field::State, state_code.map(|_| ()));
+        let zip_code = ZipCode::parse(zip);
+        note(Field::Zip, zip_code.as_ref().map(|_| ()).map_err(|p| *p));
+        match (state_code, zip_code) {
+            (Ok(state), Ok(zip)) if problems.is_empty() => AddressInput::Complete(PostalAddress {
+                primary_line: address.trim().to_owned(),
+                secondary_line: address2.trim().to_owned(),
+                city: city.trim().to_owned(),
+                state,
+                zip,
+            }),
+            _ => AddressInput::Incomplete {
+                problems,
+                unit_given: !address2.trim().is_empty(),
+            },
+        }
+    }
+}
+
+fn line(input: &str, required: bool) -> Result<(), Problem> {
+    let s = input.trim();
+    if s.is_empty() {
+        return if required {
+            Err(Problem::Missing)
+        } else {
+            Ok(())
+        };
+    }
+    if s.chars().count() > MAX_LINE_CHARS || s.chars().any(char::is_control) {
+        return Err(Problem::Invalid);
+    }
+    Ok(())
+}
+
+/// A street line needs a house (or box) number and a street name.
+fn street(input: &str) -> Result<(), Problem> {
+    line(input, true)?;
+    parse_street(input.trim())
+        .map(|_| ())
+        .ok_or(Problem::Invalid)
+}
+
+fn state_code(input: &str) -> Result<UsState, Problem> {
+    if input.trim().is_empty() {
+        return Err(Problem::Missing);
+    }
+    UsState::parse(input).ok_or(Problem::Invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tutorials_address_is_complete() {
+        let got = AddressInput::parse("2600 Pearl St", "", "Boulder", "CO", "80302");
+        let AddressInput::Complete(addr) = got else {
+            panic!("expected complete, got {got:?}");
+        };
+        assert_eq!(
+            (addr.state, addr.zip.full().as_str()),
+            (UsState::CO, "80302")
+        );
+    }
+
+    #[test]
+    fn each_bad_part_names_itself() {
+        let cases = [
+            (
+                ["", "", "Boulder", "CO", "80302"],
+                vec![(Field::Address, Problem::Missing)],
+            ),
+            (
+                ["Pearl St", "", "Boulder", "CO", "80302"],
+                vec![(Field::Address, Problem::Invalid)],
+            ),
+            (
+                ["2600 Pearl St", "", "", "CO", "80302"],
+                vec![(Field::City, Problem::Missing)],
+            ),
+            (
+                ["2600 Pearl St", "", "Boulder", "XX", "80302"],
+                vec![(Field::State, Problem::Invalid)],
+            ),
+            (
+                ["2600 Pearl St", "", "Boulder", "CO", "8030"],
+                vec![(Field::Zip, Problem::Invalid)],
+            ),
+            (
+                ["", "", "", "", ""],
+                vec![
+                    (Field::Address, Problem::Missing),
+                    (Field::City, Problem::Missing),
+                    (Field::State, Problem::Missing),
+                    (Field::Zip, Problem::Missing),
+                ],
+            ),
+            (
+                ["2600 Pearl St", "Apt\u{7}", "Boulder", "CO", "80302"],
+                vec![(Field::Address2, Problem::Invalid)],
+            ),
+        ];
+        for ([a, a2, c, s, z], expected) in cases {
+            let got = AddressInput::parse(a, a2, c, s, z);
+            let want = AddressInput::Incomplete {
+                problems: expected.clone(),
+                unit_given: !a2.is_empty(),
+            };
+            assert_eq!(got, want, "input {a:?} {a2:?} {c:?} {s:?} {z:?}");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! The nine form fields, what can be wrong with each, and the ONE table of user-facing messages.
+//!
+//! Every text a person reads about a field comes from [`message`], so the contract's wording
+//! (design.md) lives in exactly one place.
+
+use serde::Serialize;
+
+/// A field of the sign-up form, named on the wire as the tutorial named it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    FirstName,
+    LastName,
+    Email,
+    PhoneNumber,
+    Address,
+    Address2,
+    City,
+    State,
+    Zip,
+}
+
+impl Field {
+    /// Form order: the order fields appear on the page and in the error summary.
+    pub const ALL: [Field; 9] = [
+        Field::FirstName,
+        Field::LastName,
+        Field::Email,
+        Field::PhoneNumber,
+        Field::Address,
+        Field::Address2,
+        Field::City,
+        Field::State,
+        Field::Zip,
+    ];
+
+    /// The name used by the form, the JSON API and the HTML `id`.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Field::FirstName => "firstName",
+            Field::LastName => "lastName",
+            Field::Email => "email",
+            Field::PhoneNumber => "phoneNumber",
+            Field::Address => "address",
+            Field::Address2 => "address2",
+            Field::City => "city",
+            Field::State => "state",
+            Field::Zip => "zip",
+        }
+    }
+
+    /// The visible label of the field's input.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::FirstName => "First name",
+            Field::LastName => "Last name",
+            Field::Email => "Email address",
+            Field::PhoneNumber => "Phone number",
+            Field::Address => "Address",
+            Field::Address2 => "Address line 2 (optional)",
+            Field::City => "City",
+            Field::State => "State",
+            Field::Zip => "Zip",
+        }
+    }
+
+    /// Only `address2` may be left blank.
+    pub fn is_required(self) -> bool {
+        self != Field::Address2
+    }
+}
+
+/// What is wrong with a field, before it is put into words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// A required field was left blank (or only spaces).
+    Missing,
+    /// A local check or a provider says the value is wrong.
+    Invalid,
+    /// A name is longer than the form accepts.
+    TooLong,
+    /// The provider could not answer (timeout, refusal, 5xx, garbage).
+    Unverified,
+    /// Not sent to the provider because another part of the address is wrong.
+    Blocked,
+}
+
+/// The message shown for `problem` on `field`, in the contract's wording.
+pub fn message(field: Field, problem: Problem) -> &'static str {
+    use Field as F;
+    use Problem as P;
+    match (problem, field) {
+        (P::Missing, F::FirstName) => "First name is required.",
+        (P::Missing, F::LastName) => "Last name is required.",
+        (P::Invalid, F::FirstName) => "First name contains characters that aren't allowed.",
+        (P::Invalid, F::LastName) => "Last name contains characters that aren't allowed.",
+        (P::TooLong, F::FirstName) => "First name must be 100 characters or fewer.",
+        (P::TooLong, F::LastName) => "Last name must be 100 characters or fewer.",
+        (P::Missing, F::Email) => "Email address is required.",
+        (P::Missing, F::PhoneNumber) => "Phone number is required.",
+        (P::Missing, F::Address | F::Address2) => "Address is required.",
+        (P::Missing, F::City) => "City is required.",
+        (P::Missing, F::State) => "State is required.",
+        (P::Missing, F::Zip) => "Zip is required.",
+        (P::Invalid | P::TooLong, F::Email) => "Invalid email address",
+        (P::Invalid | P::TooLong, F::PhoneNumber) => "Invalid phone number",
+        (P::Invalid | P::TooLong, F::Address | F::Address2) => "Invalid address",
+        (P::Invalid | P::TooLong, F::City) => "Invalid city",
+        (P::Invalid | P::TooLong, F::State) => "Invalid state",
+        (P::Invalid | P::TooLong, F::Zip) => "Invalid zip",
+        (P::Unverified, F::Email) => "Couldn't verify the email address right now",
+        (P::Unverified, F::PhoneNumber) => "Couldn't verify the phone number right now",
+        (P::Unverified, _) => "Couldn't verify the address right now",
+        (P::Blocked, _) => "Not checked yet: correct the other address fields first",
+    }
+}
+
+/// A field's verdict as the page and the JSON API show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Valid,
+    Invalid,
+    /// The provider could not answer; the form is not rejected for it (unless policy says so).
+    Unverified,
+    /// An optional field left blank.
+    Empty,
+}
+
+/// One field's verdict: a status and, for every status but `valid`/`empty`, a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldVerdict {
+    pub status: Status,
+    pub message: Option<&'static str>,
+}
+
+impl FieldVerdict {
+    pub const VALID: FieldVerdict = FieldVerdict {
+        status: Status::Valid,
+        message: None,
+    };
+    pub const EMPTY: FieldVerdict = FieldVerdict {
+        status: Status::Empty,
+        message: None,
+    };
+
+    /// The verdict for `problem`, worded for `field`.
+    pub fn problem(field: Field, problem: Problem) -> FieldVerdict {
+        let status = match problem {
+            Problem::Unverified | Problem::Blocked => Status::Unverified,
+            Problem::Missing | Problem::Invalid | Problem::TooLong => Status::Invalid,
+        };
+        FieldVerdict {
+            status,
+            message: Some(message(field, problem)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_has_a_missing_and_an_invalid_message() {
+        for field in Field::ALL {
+            for problem in [Problem::Missing, Problem::Invalid, Problem::Unverified] {
+                assert!(!message(field, problem).is_empty(), "{field:?} {problem:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn wire_names_are_the_tutorials() {
+        let names: Vec<_> = Field::ALL.iter().map(|f| f.wire_name()).collect();
+        assert_eq!(
+            names,
+            [
+                "firstName",
+                "lastName",
+                "email",
+                "phoneNumber",
+                "address",
+                "address2",
+                "city",
+                "state",
+                "zip"
+            ]
+        );
+    }
+}

@@ -1,0 +1,117 @@
+//! The form as posted (nine strings) and the submission it parses into, once.
+
+use serde::Deserialize;
+
+use super::address::AddressInput;
+use super::email::EmailAddress;
+use super::field::{Field, Problem};
+use super::name::PersonName;
+use super::phone::PhoneNumber;
+
+/// The nine fields exactly as posted; a missing key is an empty string.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RawForm {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone_number: String,
+    pub address: String,
+    pub address2: String,
+    pub city: String,
+    pub state: String,
+    pub zip: String,
+}
+
+impl RawForm {
+    /// The posted value of `field`, to re-render the form with what was typed.
+    pub fn value(&self, field: Field) -> &str {
+        match field {
+            Field::FirstName => &self.first_name,
+            Field::LastName => &self.last_name,
+            Field::Email => &self.email,
+            Field::PhoneNumber => &self.phone_number,
+            Field::Address => &self.address,
+            Field::Address2 => &self.address2,
+            Field::City => &self.city,
+            Field::State => &self.state,
+            Field::Zip => &self.zip,
+        }
+    }
+}
+
+/// Personal data stays out of logs: `Debug` shows only which fields were filled.
+impl std::fmt::Debug for RawForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let filled: Vec<_> = Field::ALL
+            .into_iter()
+            .filter(|field| !self.value(*field).trim().is_empty())
+            .map(Field::wire_name)
+            .collect();
+        f.debug_struct("RawForm").field("filled", &filled).finish()
+    }
+}
+
+/// A parsed submission: each field holds its value or its local problem, so one bad field
+/// never hides the others and only skips its own provider check.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub first_name: Result<PersonName, Problem>,
+    pub last_name: Result<PersonName, Problem>,
+    pub email: Result<EmailAddress, Problem>,
+    pub phone: Result<PhoneNumber, Problem>,
+    pub address: AddressInput,
+}
+
+impl Submission {
+    pub fn parse(raw: &RawForm) -> Submission {
+        Submission {
+            first_name: PersonName::parse(&raw.first_name),
+            last_name: PersonName::parse(&raw.last_name),
+            email: EmailAddress::parse(&raw.email),
+            phone: PhoneNumber::parse(&raw.phone_number),
+            address: AddressInput::parse(
+                &raw.address,
+                &raw.address2,
+                &raw.city,
+                &raw.state,
+                &raw.zip,
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_keys_are_the_tutorials_and_missing_keys_are_empty() {
+        let raw: RawForm =
+            serde_json::from_str(r#"{"firstName":"Jane","phoneNumber":"1","address2":"Apt 1"}"#)
+                .unwrap();
+        assert_eq!(
+            (raw.first_name.as_str(), raw.phone_number.as_str()),
+            ("Jane", "1")
+        );
+        assert_eq!((raw.address2.as_str(), raw.email.as_str()), ("Apt 1", ""));
+    }
+
+    #[test]
+    fn debug_output_holds_no_personal_data() {
+        let raw = RawForm {
+            email: "jane@example.com".into(),
+            phone_number: "2024561111".into(),
+            ..RawForm::default()
+        };
+        let shown = format!("{raw:?}");
+        assert!(
+            !shown.contains("jane") && !shown.contains("2024561111"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("email") && shown.contains("phoneNumber"),
+            "{shown}"
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! Pure domain types: input is parsed here once, and the rest of vouch trusts the types.
+//! No I/O and no async; offline knowledge comes from `crate::offline`.
+
+pub mod address;
+pub mod email;
+pub mod field;
+pub mod form;
+pub mod name;
+pub mod phone;
+pub mod state;
+pub mod zip;

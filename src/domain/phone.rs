@@ -1,0 +1,31 @@
+//! A phone number that libphonenumber's metadata finds possible for its region.
+
+use super::field::Problem;
+use crate::offline::phone::{self, PhoneError, PhoneFacts};
+
+/// The region for numbers typed without `+`; the form is for US sign-ups.
+pub const DEFAULT_REGION: &str = "US";
+
+/// A possible number; `known_valid` is false when the metadata does not know it (a new area
+/// code, say), in which case only the provider may call it invalid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneNumber(PhoneFacts);
+
+impl PhoneNumber {
+    pub fn parse(input: &str) -> Result<PhoneNumber, Problem> {
+        match phone::analyze(input.trim(), DEFAULT_REGION) {
+            Ok(facts) => Ok(PhoneNumber(facts)),
+            Err(PhoneError::Empty) => Err(Problem::Missing),
+            Err(_) => Err(Problem::Invalid),
+        }
+    }
+
+    /// The E.164 form (`+12024561111`), which is what goes to the provider.
+    pub fn e164(&self) -> &str {
+        &self.0.e164
+    }
+
+    pub fn known_valid(&self) -> bool {
+        self.0.valid
+    }
+}

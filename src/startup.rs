@@ -1,0 +1,152 @@
+//! Builds the application from settings — HTTP client, engine, embedded sandbox, router,
+//! bound listener — and runs it until a shutdown signal, with a bounded grace period.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::checks::engine::Engine;
+use crate::checks::eva::EvaClient;
+use crate::checks::lob::LobClient;
+use crate::checks::provider::http_client;
+use crate::checks::veriphone::VeriphoneClient;
+use crate::config::{Settings, Target};
+use crate::sandbox::{self, SandboxHandle};
+use crate::telemetry::metrics_handle;
+use crate::web::{self, state::AppState};
+
+pub struct App {
+    listener: TcpListener,
+    router: axum::Router,
+    grace: Duration,
+    /// Kept alive as long as the app; stops the embedded sandbox when the app ends.
+    sandbox: Option<SandboxHandle>,
+}
+
+impl App {
+    pub async fn build(settings: Settings) -> anyhow::Result<App> {
+        crate::offline::warm_up();
+        let sandbox = if settings.needs_sandbox() {
+            Some(
+                sandbox::spawn(settings.sandbox)
+                    .await
+                    .context("starting the embedded sandbox")?,
+            )
+        } else {
+            None
+        };
+        let url = |target: &Target| match (target, &sandbox) {
+            (Target::Url(u), _) => u.clone(),
+            (Target::EmbeddedSandbox, Some(s)) => s.base_url(),
+            // needs_sandbox() was true for any embedded target, so the sandbox exists.
+            (Target::EmbeddedSandbox, None) => String::new(),
+        };
+        let timeout = settings.provider_timeout;
+        let http = http_client(timeout).context("building the HTTP client")?;
+        let engine = Engine {
+            eva: EvaClient::new(http.clone(), &url(&settings.eva.target), timeout),
+            lob: LobClient::new(
+                http.clone(),
+                &url(&settings.lob.target),
+                settings.lob.key.clone(),
+                timeout,
+            ),
+            veriphone: VeriphoneClient::new(
+                http,
+                &url(&settings.veriphone.target),
+                settings.veriphone.key.clone(),
+                timeout,
+            ),
+            policy: settings.on_provider_error,
+        };
+        let metrics = metrics_handle();
+        spawn_metrics_upkeep(metrics.clone());
+        let state = AppState {
+            engine: Arc::new(engine),
+            metrics,
+        };
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("binding {}", settings.listen))?;
+        Ok(App {
+            listener,
+            router: web::router(state),
+            grace: settings.shutdown_grace,
+            sandbox,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
+    /// finish for at most the grace period.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+        let signal = async move {
+            shutdown.await;
+            let _ = signalled_tx.send(());
+        };
+        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(signal);
+        let grace = self.grace;
+        let deadline = async move {
+            if signalled_rx.await.is_ok() {
+                tokio::time::sleep(grace).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            result = server.into_future() => result.context("serving")?,
+            () = deadline => tracing::warn!(?grace, "shutdown grace elapsed with requests still in flight"),
+        }
+        if let Some(sandbox) = self.sandbox {
+            sandbox.shutdown();
+        }
+        Ok(())
+    }
+}
+
+/// The Prometheus recorder needs periodic upkeep to drain histogram buffers.
+fn spawn_metrics_upkeep(handle: metrics_exporter_prometheus::PrometheusHandle) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            handle.run_upkeep();
+        }
+    });
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown signal received");
+}

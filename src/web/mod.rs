@@ -1,0 +1,55 @@
+//! HTTP: the router reads like design.md's route table, and every layer is set here.
+
+pub mod api;
+pub mod error;
+pub mod ops;
+pub mod pages;
+pub mod state;
+pub mod timing;
+pub mod view;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware;
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use state::AppState;
+
+/// Body limits of the contract.
+pub const FORM_BODY_LIMIT: usize = 16 * 1024;
+pub const JSON_BODY_LIMIT: usize = 64 * 1024;
+
+/// Only the binary's own script and style; no inline code, no framing, forms post to us only.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn router(state: AppState) -> Router {
+    let form = Router::new()
+        .route("/", get(pages::show_async))
+        .route("/sync", get(pages::show_sync).post(pages::submit_sync))
+        .route("/async", get(pages::show_async).post(pages::submit_async))
+        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT));
+    let api = Router::new()
+        .route("/api/v1/validate", post(api::validate))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
+    let ops = Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/static/{file}", get(ops::asset));
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    form.merge(api)
+        .merge(ops)
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn(ops::track))
+        .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(CatchPanicLayer::new())
+        .with_state(state)
+}

@@ -1,0 +1,63 @@
+//! Operations: health, Prometheus metrics, the binary's own static files, and the middleware
+//! that counts and times every request.
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::state::AppState;
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+}
+
+const STYLESHEET: &str = include_str!("../../static/vouch.css");
+const SCRIPT: &str = include_str!("../../static/vouch.js");
+
+/// Served from the binary: no CDN, works offline.
+pub async fn asset(Path(file): Path<String>) -> Response {
+    let (body, content_type) = match file.as_str() {
+        "vouch.css" => (STYLESHEET, "text/css; charset=utf-8"),
+        "vouch.js" => (SCRIPT, "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let cache = (header::CACHE_CONTROL, "public, max-age=3600");
+    ([(header::CONTENT_TYPE, content_type), cache], body).into_response()
+}
+
+/// Counts and times each request by route template (never the raw URI) and status.
+pub async fn track(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let method = request.method().clone();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("vouch_http_requests_total", "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("vouch_http_request_duration_seconds", "route" => route.clone())
+        .record(elapsed.as_secs_f64());
+    if response.status().is_server_error() {
+        tracing::error!(%method, route, status = response.status().as_u16(), "request failed");
+    } else {
+        tracing::debug!(%method, route, status = response.status().as_u16(), ?elapsed, "request");
+    }
+    response
+}

@@ -1,0 +1,260 @@
+//! What the page shows, computed before rendering so the template stays dumb: each field's
+//! value, status and message; the error summary; and the waterfall's geometry.
+
+use askama::Template;
+
+use super::timing::ms;
+use crate::checks::report::Report;
+use crate::checks::{Mode, Outcome};
+use crate::domain::field::{Field, Status};
+use crate::domain::form::RawForm;
+use crate::domain::state::UsState;
+
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct FormPage<'a> {
+    pub mode: Mode,
+    pub fields: Vec<FieldView<'a>>,
+    pub states: Vec<StateOption>,
+    /// Links to the invalid fields, in form order (the GOV.UK error summary).
+    pub errors: Vec<(&'static str, &'static str)>,
+    pub result: Option<ResultView>,
+    /// A problem with the request itself (unreadable form), shown above the form.
+    pub notice: Option<&'static str>,
+}
+
+#[derive(Clone)]
+pub struct FieldView<'a> {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub value: &'a str,
+    pub kind: &'static str,
+    pub autocomplete: &'static str,
+    /// `valid`, `invalid`, `unverified`, `empty` or `` before a submission.
+    pub status: &'static str,
+    pub error: Option<&'static str>,
+    pub note: Option<&'static str>,
+    pub suggestion: Option<String>,
+}
+
+pub struct StateOption {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub selected: bool,
+}
+
+pub struct ResultView {
+    pub valid: bool,
+    pub unverified: bool,
+    pub mode: &'static str,
+    pub total: String,
+    pub waterfall: Waterfall,
+}
+
+/// An SVG waterfall: one row per check on a shared time axis. Geometry only, in px.
+pub struct Waterfall {
+    pub width: u32,
+    pub height: u32,
+    pub plot_left: u32,
+    pub plot_right: u32,
+    pub axis_y: u32,
+    pub rows: Vec<Bar>,
+    pub ticks: Vec<Tick>,
+}
+
+pub struct Bar {
+    pub provider: &'static str,
+    pub check: &'static str,
+    pub y: u32,
+    pub text_y: u32,
+    pub x: f64,
+    pub w: f64,
+    pub outcome: &'static str,
+    pub label: String,
+    pub label_x: f64,
+    pub start: String,
+    pub duration: String,
+}
+
+pub struct Tick {
+    pub x: f64,
+    pub label: String,
+}
+
+impl<'a> FormPage<'a> {
+    pub fn new(mode: Mode, raw: &'a RawForm, report: Option<&Report>) -> Self {
+        let fields = Field::ALL.map(|f| field_view(f, raw, report)).to_vec();
+        let errors = fields
+            .iter()
+            .filter_map(|f| f.error.map(|e| (f.id, e)))
+            .collect();
+        FormPage {
+            mode,
+            states: UsState::all()
+                .map(|s| StateOption {
+                    code: s.code(),
+                    name: s.name(),
+                    selected: s.code().eq_ignore_ascii_case(raw.state.trim()),
+                })
+                .collect(),
+            fields,
+            errors,
+            result: report.map(result_view),
+            notice: None,
+        }
+    }
+
+    pub fn action(&self) -> &'static str {
+        match self.mode {
+            Mode::Sequential => "/sync",
+            Mode::Concurrent => "/async",
+        }
+    }
+
+    pub fn is_sync(&self) -> bool {
+        self.mode == Mode::Sequential
+    }
+}
+
+fn field_view<'a>(field: Field, raw: &'a RawForm, report: Option<&Report>) -> FieldView<'a> {
+    let verdict = report.map(|r| r.fields.get(field));
+    let status = verdict.map_or("", |v| match v.status {
+        Status::Valid => "valid",
+        Status::Invalid => "invalid",
+        Status::Unverified => "unverified",
+        Status::Empty => "empty",
+    });
+    let message = verdict.and_then(|v| v.message);
+    let (kind, autocomplete) = match field {
+        Field::FirstName => ("text", "given-name"),
+        Field::LastName => ("text", "family-name"),
+        Field::Email => ("email", "email"),
+        Field::PhoneNumber => ("tel", "tel"),
+        Field::Address => ("text", "address-line1"),
+        Field::Address2 => ("text", "address-line2"),
+        Field::City => ("text", "address-level2"),
+        Field::State => ("select", "address-level1"),
+        Field::Zip => ("text", "postal-code"),
+    };
+    FieldView {
+        id: field.wire_name(),
+        label: field.label(),
+        value: raw.value(field),
+        kind,
+        autocomplete,
+        status,
+        error: message.filter(|_| status == "invalid"),
+        note: message.filter(|_| status == "unverified"),
+        suggestion: report
+            .filter(|_| field == Field::Email)
+            .and_then(|r| r.email_suggestion.clone()),
+    }
+}
+
+fn result_view(report: &Report) -> ResultView {
+    ResultView {
+        valid: report.valid(),
+        unverified: report
+            .fields
+            .iter()
+            .any(|(_, v)| v.status == Status::Unverified),
+        mode: match report.mode {
+            Mode::Sequential => "one call after another (sequential)",
+            Mode::Concurrent => "all calls at once (concurrent)",
+        },
+        total: format!("{:.0} ms", ms(report.elapsed)),
+        waterfall: waterfall(report),
+    }
+}
+
+const WIDTH: u32 = 640;
+const PLOT_LEFT: u32 = 96;
+const PLOT_RIGHT: u32 = 540;
+const ROW: u32 = 30;
+
+fn waterfall(report: &Report) -> Waterfall {
+    let longest = report
+        .checks
+        .iter()
+        .map(|c| ms(c.start + c.duration))
+        .fold(ms(report.elapsed), f64::max);
+    let step = tick_step(longest.max(1.0));
+    let axis_max = (longest / step).ceil().max(1.0) * step;
+    let scale = f64::from(PLOT_RIGHT - PLOT_LEFT) / axis_max;
+    let x = |t: f64| f64::from(PLOT_LEFT) + t * scale;
+    let rows: Vec<Bar> = report
+        .checks
+        .iter()
+        .zip(0u32..)
+        .map(|(c, i)| {
+            let (start, dur) = (ms(c.start), ms(c.duration));
+            let skipped = c.outcome == Outcome::Skipped;
+            Bar {
+                provider: c.kind.provider(),
+                check: c.kind.name(),
+                y: 8 + i * ROW,
+                text_y: 8 + i * ROW + 15,
+                x: x(start),
+                w: (dur * scale).max(if skipped { 0.0 } else { 2.0 }),
+                outcome: c.outcome.name(),
+                label: if skipped {
+                    "skipped: decided locally".to_owned()
+                } else {
+                    format!("{dur:.0} ms · {}", c.outcome.name())
+                },
+                label_x: x(start + dur) + 6.0,
+                start: format!("{start:.1}"),
+                duration: format!("{dur:.1}"),
+            }
+        })
+        .collect();
+    let axis_y = 8 + ROW * u32::try_from(rows.len()).unwrap_or(3) + 4;
+    let ticks = (0..)
+        .map(|i| f64::from(i) * step)
+        .take_while(|t| *t <= axis_max + step / 2.0)
+        .map(|t| Tick {
+            x: x(t),
+            label: format!("{t:.0} ms"),
+        })
+        .collect();
+    Waterfall {
+        width: WIDTH,
+        height: axis_y + 24,
+        plot_left: PLOT_LEFT,
+        plot_right: PLOT_RIGHT,
+        axis_y,
+        rows,
+        ticks,
+    }
+}
+
+/// A 1-2-5 step giving at most six ticks over `span` ms.
+fn tick_step(span: f64) -> f64 {
+    let mut magnitude = 1.0;
+    loop {
+        for m in [1.0, 2.0, 5.0] {
+            if span / (m * magnitude) <= 6.0 {
+                return m * magnitude;
+            }
+        }
+        magnitude *= 10.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_steps_are_round_and_few() {
+        for (span, step) in [
+            (1.0, 1.0),
+            (7.0, 2.0),
+            (300.0, 50.0),
+            (950.0, 200.0),
+            (3100.0, 1000.0),
+        ] {
+            assert_eq!(tick_step(span), step, "span {span}");
+        }
+    }
+}

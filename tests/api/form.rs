@@ -1,0 +1,175 @@
+//! The HTML form: fields, messages, values kept, accessibility attributes.
+
+use std::time::Duration;
+
+use crate::helpers::{attr, form_with, spawn_app, texts, valid_form};
+
+#[tokio::test]
+async fn the_form_has_nine_labelled_fields_and_the_56_states() {
+    let app = spawn_app().await;
+    for path in ["/", "/sync", "/async"] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        let html = resp.text().await.unwrap();
+        for id in [
+            "firstName",
+            "lastName",
+            "email",
+            "phoneNumber",
+            "address",
+            "address2",
+            "city",
+            "state",
+            "zip",
+        ] {
+            assert_eq!(
+                texts(&html, &format!("label[for={id}]")).len(),
+                1,
+                "{path}: label for {id}"
+            );
+            assert!(
+                attr(&html, &format!("[name={id}]"), "id").is_some(),
+                "{path}: input {id}"
+            );
+        }
+        assert_eq!(
+            texts(&html, "#state option[value]:not([value=''])").len(),
+            56,
+            "{path}"
+        );
+    }
+    let sync = app.get("/sync").await.text().await.unwrap();
+    assert_eq!(attr(&sync, "form", "action").as_deref(), Some("/sync"));
+    let home = app.get("/").await.text().await.unwrap();
+    assert_eq!(attr(&home, "form", "action").as_deref(), Some("/async"));
+}
+
+#[tokio::test]
+async fn an_empty_submission_names_every_missing_field_and_asks_no_provider() {
+    let app = spawn_app().await;
+    // No mocks mounted: any provider call would get a 404 and show up as unverified.
+    let resp = app.post_form("/async", &[]).await;
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    let expected = [
+        ("firstName", "First name is required."),
+        ("lastName", "Last name is required."),
+        ("email", "Email address is required."),
+        ("phoneNumber", "Phone number is required."),
+        ("address", "Address is required."),
+        ("city", "City is required."),
+        ("state", "State is required."),
+        ("zip", "Zip is required."),
+    ];
+    for (id, message) in expected {
+        assert_eq!(
+            texts(&html, &format!("#{id}-error")),
+            [format!("Error: {message}")],
+            "{id}"
+        );
+        assert_eq!(
+            attr(&html, &format!("#{id}"), "aria-invalid").as_deref(),
+            Some("true"),
+            "{id}"
+        );
+        assert_eq!(
+            attr(&html, &format!("#{id}"), "aria-describedby"),
+            Some(format!("{id}-error")),
+            "{id}"
+        );
+        let link = format!(".error-summary a[href='#{id}']");
+        assert_eq!(texts(&html, &link), [message], "summary link for {id}");
+    }
+    assert!(
+        texts(&html, "#address2-error").is_empty(),
+        "address2 is optional"
+    );
+    for server in [&app.eva, &app.lob, &app.veriphone] {
+        assert!(server.received_requests().await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_valid_submission_shows_success_and_keeps_the_values() {
+    let app = spawn_app().await;
+    app.providers_all_pass(Duration::ZERO).await;
+    let html = app
+        .post_form("/async", &valid_form())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(texts(&html, ".success h2"), ["Everything checks out"]);
+    assert!(texts(&html, ".error-summary").is_empty());
+    for (id, value) in valid_form() {
+        if id != "state" {
+            assert_eq!(
+                attr(&html, &format!("#{id}"), "value").as_deref(),
+                Some(value),
+                "{id}"
+            );
+        }
+    }
+    assert_eq!(texts(&html, "#state option[selected]"), ["Colorado"]);
+}
+
+#[tokio::test]
+async fn local_checks_give_the_contracts_messages() {
+    let app = spawn_app().await;
+    let cases = [
+        (("email", "not-an-email"), "email", "Invalid email address"),
+        (
+            ("phoneNumber", "123"),
+            "phoneNumber",
+            "Invalid phone number",
+        ),
+        (("zip", "8030"), "zip", "Invalid zip"),
+        (("state", "XX"), "state", "Invalid state"),
+        (("address", "Pearl St"), "address", "Invalid address"),
+    ];
+    for (change, id, message) in cases {
+        let html = app
+            .post_form("/async", &form_with(&[change]))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            texts(&html, &format!("#{id}-error")),
+            [format!("Error: {message}")],
+            "{change:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_page_shows_the_total_and_one_bar_per_call() {
+    let app = spawn_app().await;
+    app.providers_all_pass(Duration::from_millis(20)).await;
+    let html = app
+        .post_form("/sync", &valid_form())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(texts(&html, "svg.waterfall rect.bar").len(), 3);
+    assert_eq!(texts(&html, ".timing-table tbody tr").len(), 3);
+    let summary = texts(&html, ".timing p").join(" ");
+    assert!(summary.contains("sequential"), "{summary}");
+}
+
+#[tokio::test]
+async fn a_typo_in_a_common_domain_offers_a_suggestion() {
+    let app = spawn_app().await;
+    app.providers_all_pass(Duration::ZERO).await;
+    let html = app
+        .post_form("/async", &form_with(&[("email", "jane@gmial.com")]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        attr(&html, "#email-suggestion button", "data-value").as_deref(),
+        Some("jane@gmail.com")
+    );
+}

@@ -1,0 +1,248 @@
+//! `spawn_app()`: the real app on 127.0.0.1:0 with three wiremock providers, plus helpers to
+//! post the form and the JSON API, and a captured log to assert on.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use vouch::config::{Endpoint, Settings};
+use vouch::sandbox::SandboxOptions;
+use vouch::startup::App;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+pub const LOB_KEY: &str = "test_lob_K3Y_9f8e7d";
+pub const VERIPHONE_KEY: &str = "vp_K3Y_1a2b3c4d";
+
+/// The tutorial's demo inputs: all valid.
+pub fn valid_form() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("firstName", "Jane"),
+        ("lastName", "Doe"),
+        ("email", "jane.doe@example.com"),
+        ("phoneNumber", "(202) 456-1111"),
+        ("address", "2600 Pearl St"),
+        ("address2", ""),
+        ("city", "Boulder"),
+        ("state", "CO"),
+        ("zip", "80302"),
+    ]
+}
+
+/// `valid_form()` with some fields replaced.
+pub fn form_with<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut form: Vec<(&str, &str)> = valid_form();
+    for (k, v) in changes {
+        if let Some(slot) = form.iter_mut().find(|(name, _)| name == k) {
+            slot.1 = v;
+        }
+    }
+    form
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub http: reqwest::Client,
+    pub eva: MockServer,
+    pub lob: MockServer,
+    pub veriphone: MockServer,
+    shutdown: Option<oneshot::Sender<()>>,
+    pub server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    init_log_capture();
+    let (eva, lob, veriphone) = (
+        MockServer::start().await,
+        MockServer::start().await,
+        MockServer::start().await,
+    );
+    let mut settings = Settings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        provider_timeout: Duration::from_secs(1),
+        on_provider_error: Default::default(),
+        shutdown_grace: Duration::from_secs(5),
+        eva: Endpoint::url(eva.uri(), "unused"),
+        lob: Endpoint::url(lob.uri(), LOB_KEY),
+        veriphone: Endpoint::url(veriphone.uri(), VERIPHONE_KEY),
+        sandbox: SandboxOptions::default(),
+    };
+    tweak(&mut settings);
+    let app = App::build(settings).await.unwrap();
+    let addr = app.local_addr().unwrap();
+    let (tx, rx) = oneshot::channel();
+    let server = tokio::spawn(app.run_until(async move {
+        let _ = rx.await;
+    }));
+    TestApp {
+        addr,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        eva,
+        lob,
+        veriphone,
+        shutdown: Some(tx),
+        server: Some(server),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_json(&self, query: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .post(self.url(&format!("/api/v1/validate{query}")))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Starts graceful shutdown; the server task then finishes in-flight requests.
+    pub fn shutdown(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+
+    /// Every provider answers "valid" after `delay`.
+    pub async fn providers_all_pass(&self, delay: Duration) {
+        Mock::given(method("GET"))
+            .and(path("/email"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(eva_answer(true))
+                    .set_delay(delay),
+            )
+            .mount(&self.eva)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/v1/us_verifications"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(lob_answer("deliverable", "BOULDER", "CO", "80302"))
+                    .set_delay(delay),
+            )
+            .mount(&self.lob)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v2/verify"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(veriphone_answer(true))
+                    .set_delay(delay),
+            )
+            .mount(&self.veriphone)
+            .await;
+    }
+}
+
+pub fn eva_answer(deliverable: bool) -> Value {
+    json!({"status": "success", "data": {"email_address": "x", "domain": "x", "valid_syntax": true,
+        "disposable": false, "webmail": false, "deliverable": deliverable, "catch_all": false,
+        "gibberish": false, "spam": false}})
+}
+
+pub fn lob_answer(deliverability: &str, city: &str, state: &str, zip: &str) -> Value {
+    json!({"id": "us_ver_test", "recipient": null, "primary_line": "2600 PEARL ST", "secondary_line": "",
+        "urbanization": "", "last_line": format!("{city} {state} {zip}"), "deliverability": deliverability,
+        "components": {"primary_number": "2600", "street_name": "PEARL", "street_suffix": "ST",
+            "city": city, "state": state, "zip_code": zip, "zip_code_plus_4": "", "latitude": null},
+        "deliverability_analysis": {"dpv_confirmation": "Y", "dpv_footnotes": ["AA", "BB"]},
+        "object": "us_verification"})
+}
+
+pub fn veriphone_answer(valid: bool) -> Value {
+    json!({"status": "success", "phone": "+12024561111", "phone_valid": valid,
+        "phone_type": if valid { "fixed_line" } else { "unknown" }, "phone_region": "", "country": "United States",
+        "country_code": "US", "country_prefix": "1", "international_number": "+1 202-456-1111",
+        "local_number": "(202) 456-1111", "e164": "+12024561111", "carrier": ""})
+}
+
+/// The text of the elements matching `selector` in `html`.
+pub fn texts(html: &str, selector: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// An attribute of the first element matching `selector`.
+pub fn attr(html: &str, selector: &str, name: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr(name))
+        .map(str::to_owned)
+}
+
+/// Every log line of the test process, at debug level, kept for assertions on leaks.
+static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+
+#[derive(Clone)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if std::env::var_os("TEST_LOG").is_some() {
+            let _ = std::io::stderr().write_all(buf);
+        }
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn init_log_capture() {
+    LOG.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let writer = Capture(buf.clone());
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("info")
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .try_init();
+        buf
+    });
+}
+
+/// Everything logged so far by any test in this binary (at the default `info` level).
+pub fn captured_log() -> String {
+    LOG.get()
+        .map(|b| String::from_utf8_lossy(&b.lock().unwrap()).into_owned())
+        .unwrap_or_default()
+}

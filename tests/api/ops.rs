@@ -1,0 +1,57 @@
+//! Operations: health, metrics, graceful shutdown.
+
+use std::time::{Duration, Instant};
+
+use crate::helpers::{spawn_app, valid_form};
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let app = spawn_app().await;
+    let resp = app.get("/healthz").await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_and_provider_calls() {
+    let app = spawn_app().await;
+    app.providers_all_pass(Duration::ZERO).await;
+    app.post_form("/async", &valid_form()).await;
+    app.get("/healthz").await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    for needle in [
+        "vouch_http_requests_total{",
+        "route=\"/async\"",
+        "vouch_http_request_duration_seconds_bucket",
+        "vouch_provider_calls_total{",
+        "provider=\"veriphone\"",
+        "vouch_provider_call_duration_seconds_bucket",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn shutdown_during_a_slow_request_lets_it_finish() {
+    let mut app = spawn_app().await;
+    app.providers_all_pass(Duration::from_millis(500)).await;
+    let request = {
+        let (http, url) = (app.http.clone(), app.url("/sync"));
+        tokio::spawn(async move { http.post(url).form(&valid_form()).send().await })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = Instant::now();
+    app.shutdown();
+    let resp = request.await.unwrap().unwrap();
+    assert_eq!(resp.status(), 200, "the in-flight request finished");
+    assert!(resp.text().await.unwrap().contains("Everything checks out"));
+    let server = app.server.take().unwrap();
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // Stopped accepting.
+    assert!(app.http.get(app.url("/healthz")).send().await.is_err());
+}

@@ -1,0 +1,123 @@
+//! With no provider configuration at all, vouch runs on its embedded sandbox and the
+//! tutorial's demo inputs give the tutorial's results.
+
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use serde_json::Value;
+use vouch::cli::Cli;
+use vouch::config::Settings;
+use vouch::startup::App;
+
+use crate::helpers::{form_with, valid_form};
+use crate::providers::to_json;
+
+/// The app exactly as `vouch serve` builds it from an empty environment, on a random port.
+async fn spawn_default(latency: &str) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let cli = Cli::try_parse_from([
+        "vouch",
+        "--listen",
+        "127.0.0.1:0",
+        "--sandbox-latency",
+        latency,
+    ])
+    .unwrap();
+    let settings = Settings::from_args(&cli.serve).unwrap();
+    assert!(settings.needs_sandbox());
+    let app = App::build(settings).await.unwrap();
+    let url = format!("http://{}", app.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = rx.await;
+    }));
+    (url, tx)
+}
+
+async fn validate(
+    http: &reqwest::Client,
+    url: &str,
+    mode: &str,
+    form: &[(&str, &str)],
+) -> (Value, Duration) {
+    let started = Instant::now();
+    let resp = http
+        .post(format!("{url}/api/v1/validate?mode={mode}"))
+        .json(&to_json(form))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    (resp.json().await.unwrap(), started.elapsed())
+}
+
+#[tokio::test]
+async fn the_tutorials_inputs_give_the_tutorials_results() {
+    let (url, _stop) = spawn_default("20ms").await;
+    let http = reqwest::Client::new();
+    let (good, _) = validate(&http, &url, "concurrent", &valid_form()).await;
+    assert_eq!(good["valid"], true, "{good}");
+    let outcomes: Vec<&str> = good["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["pass", "pass", "pass"]);
+
+    let ann_arbor = form_with(&[
+        ("address", "1600 Huron Pkwy"),
+        ("city", "Detroit"),
+        ("state", "MI"),
+        ("zip", "12345"),
+    ]);
+    let (bad, _) = validate(&http, &url, "concurrent", &ann_arbor).await;
+    assert_eq!(bad["valid"], false);
+    for (field, message) in [
+        ("city", "Invalid city"),
+        ("state", "Invalid state"),
+        ("zip", "Invalid zip"),
+    ] {
+        assert_eq!(bad["fields"][field]["message"], message, "{bad}");
+    }
+
+    let (typo, _) = validate(
+        &http,
+        &url,
+        "concurrent",
+        &form_with(&[("email", "jane@gmial.com")]),
+    )
+    .await;
+    assert_eq!(typo["fields"]["email"]["status"], "invalid", "{typo}");
+}
+
+#[tokio::test]
+async fn sequential_takes_about_three_sandbox_latencies_and_concurrent_about_one() {
+    let (url, _stop) = spawn_default("60ms").await;
+    let http = reqwest::Client::new();
+    validate(&http, &url, "concurrent", &valid_form()).await;
+    let median = |mode: &'static str| {
+        let (http, url) = (http.clone(), url.clone());
+        async move {
+            let mut took = Vec::new();
+            for _ in 0..7 {
+                took.push(validate(&http, &url, mode, &valid_form()).await.1);
+            }
+            took.sort();
+            took[took.len() / 2]
+        }
+    };
+    let concurrent = median("concurrent").await;
+    let sequential = median("sequential").await;
+    assert!(
+        sequential > concurrent * 3 / 2,
+        "sequential {sequential:?} vs concurrent {concurrent:?}"
+    );
+    assert!(
+        sequential > Duration::from_millis(150),
+        "sequential {sequential:?}"
+    );
+    assert!(
+        concurrent < Duration::from_millis(400),
+        "concurrent {concurrent:?}"
+    );
+}
