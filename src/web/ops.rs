@@ -26,12 +26,14 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
 
 const STYLESHEET: &str = include_str!("../../static/vouch.css");
 const SCRIPT: &str = include_str!("../../static/vouch.js");
+const ICON: &str = include_str!("../../static/favicon.svg");
 
 /// Served from the binary: no CDN, works offline.
 pub async fn asset(Path(file): Path<String>) -> Response {
     let (body, content_type) = match file.as_str() {
         "vouch.css" => (STYLESHEET, "text/css; charset=utf-8"),
         "vouch.js" => (SCRIPT, "text/javascript; charset=utf-8"),
+        "favicon.svg" => (ICON, "image/svg+xml"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let cache = (header::CACHE_CONTROL, "public, max-age=3600");

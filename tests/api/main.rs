@@ -6,6 +6,7 @@ mod api;
 mod form;
 mod helpers;
 mod ops;
+mod process;
 mod providers;
 mod resilience;
 mod sandbox;

@@ -1,0 +1,123 @@
+//! The `vouch` binary itself: configuration errors exit 2 before listening, and SIGTERM lets
+//! an in-flight request finish before the process exits 0.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::valid_form;
+use wiremock::matchers::path;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const VOUCH: &str = env!("CARGO_BIN_EXE_vouch");
+
+fn vouch() -> Command {
+    let mut cmd = Command::new(VOUCH);
+    // A clean slate: nothing from the caller's environment decides the outcome.
+    for var in [
+        "VOUCH_PROVIDERS",
+        "LOB_API_KEY",
+        "VERIPHONE_API_KEY",
+        "VOUCH_PROVIDER_TIMEOUT",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    cmd
+}
+
+#[test]
+fn bad_configuration_exits_2_naming_the_setting() {
+    let cases: [(&[(&str, &str)], &str); 3] = [
+        (&[("VOUCH_PROVIDER_TIMEOUT", "soon")], "--provider-timeout"),
+        (
+            &[("VOUCH_ON_PROVIDER_ERROR", "maybe")],
+            "--on-provider-error",
+        ),
+        (
+            &[("VOUCH_PROVIDERS", "live"), ("VERIPHONE_API_KEY", "k")],
+            "LOB_API_KEY",
+        ),
+    ];
+    for (env, named) in cases {
+        let out = vouch()
+            .envs(env.iter().copied())
+            .env("VOUCH_LISTEN", "127.0.0.1:0")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{env:?}: {stderr}");
+        assert!(stderr.contains(named), "{env:?}: {stderr}");
+    }
+}
+
+#[test]
+fn version_names_the_phone_metadata() {
+    let out = vouch().arg("--version").stdout(Stdio::piped()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("metadata"), "{text}");
+}
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_request_finish_then_exits_0() {
+    let provider = MockServer::start().await;
+    for p in ["/email", "/v1/us_verifications", "/v2/verify"] {
+        let body = match p {
+            "/email" => crate::helpers::eva_answer(true),
+            "/v2/verify" => crate::helpers::veriphone_answer(true),
+            _ => crate::helpers::lob_answer("deliverable", "BOULDER", "CO", "80302"),
+        };
+        Mock::given(path(p))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(body)
+                    .set_delay(Duration::from_millis(400)),
+            )
+            .mount(&provider)
+            .await;
+    }
+    let port = free_port();
+    let mut child = vouch()
+        .env("VOUCH_LISTEN", format!("127.0.0.1:{port}"))
+        .env("EVA_BASE_URL", provider.uri())
+        .env("LOB_BASE_URL", provider.uri())
+        .env("VERIPHONE_BASE_URL", provider.uri())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    while http.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "vouch did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let request = tokio::spawn(http.post(format!("{base}/sync")).form(&valid_form()).send());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let resp = request.await.unwrap().unwrap();
+    assert_eq!(
+        resp.status(),
+        200,
+        "the sequential request (~1.2 s) finished after SIGTERM"
+    );
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
