@@ -89,6 +89,10 @@ pub struct ServeArgs {
     /// How long in-flight requests may run after SIGTERM or Ctrl-C.
     #[arg(long, env = "VOUCH_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration)]
     pub shutdown_grace: Duration,
+    /// Speak HTTP/2 without TLS (h2c) to http:// provider URLs such as a `vouch sandbox`: one
+    /// connection per provider carries every call at once. The embedded sandbox always gets it.
+    #[arg(long, env = "VOUCH_PROVIDER_H2C", value_enum, default_value = "off")]
+    pub provider_h2c: Switch,
     /// Eva's base URL (live: https://api.eva.pingutil.com). Always wins over --providers.
     #[arg(long, env = "EVA_BASE_URL", value_parser = base_url)]
     pub eva_base_url: Option<String>,
@@ -129,6 +133,9 @@ pub struct SandboxArgs {
     /// Share of requests answered 200 with a body that is not the provider's format (0 to 1).
     #[arg(long, default_value_t = 0.0, value_parser = rate)]
     pub garbage_rate: f64,
+    /// Lob's limit of 300 requests per 5 s per key; `off` for load tests.
+    #[arg(long, value_enum, default_value = "on")]
+    pub lob_rate_limit: Switch,
 }
 
 fn positive_duration(s: &str) -> Result<Duration, String> {

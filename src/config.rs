@@ -7,7 +7,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::checks::OnProviderError;
-use crate::cli::{ErrorPolicy, ProviderMode, ServeArgs};
+use crate::cli::{ErrorPolicy, ProviderMode, ServeArgs, Switch};
 use crate::sandbox::{PLACEHOLDER_KEY, SandboxOptions};
 
 pub const EVA_LIVE_URL: &str = "https://api.eva.pingutil.com";
@@ -49,12 +49,18 @@ pub struct Settings {
     pub veriphone: Endpoint,
     /// Used when any endpoint targets the embedded sandbox.
     pub sandbox: SandboxOptions,
+    /// HTTP/2 by prior knowledge to http:// providers (see `--provider-h2c`).
+    pub provider_h2c: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
     #[error("VOUCH_PROVIDERS=live needs {0}; set it, or use VOUCH_PROVIDERS=sandbox")]
     MissingKey(&'static str),
+    #[error(
+        "VOUCH_PROVIDER_H2C=on needs http:// provider base URLs; HTTPS negotiates HTTP/2 itself"
+    )]
+    H2cOverTls,
 }
 
 impl Settings {
@@ -74,7 +80,7 @@ impl Settings {
                 _ => Ok(PLACEHOLDER_KEY.into()),
             }
         };
-        Ok(Settings {
+        let settings = Settings {
             listen: args.listen,
             provider_timeout: args.provider_timeout,
             on_provider_error: match args.on_provider_error {
@@ -98,13 +104,33 @@ impl Settings {
                 latency: args.sandbox_latency,
                 ..SandboxOptions::default()
             },
-        })
+            provider_h2c: args.provider_h2c == Switch::On,
+        };
+        if settings.provider_h2c
+            && settings
+                .endpoints()
+                .any(|e| matches!(&e.target, Target::Url(u) if !u.starts_with("http://")))
+        {
+            return Err(ConfigError::H2cOverTls);
+        }
+        Ok(settings)
+    }
+
+    fn endpoints(&self) -> impl Iterator<Item = &Endpoint> {
+        [&self.eva, &self.lob, &self.veriphone].into_iter()
+    }
+
+    /// Whether provider calls use h2c: when asked, or when every provider is our own sandbox.
+    pub fn use_h2c(&self) -> bool {
+        self.provider_h2c
+            || self
+                .endpoints()
+                .all(|e| e.target == Target::EmbeddedSandbox)
     }
 
     /// True when some provider is to be served by the embedded sandbox.
     pub fn needs_sandbox(&self) -> bool {
-        [&self.eva, &self.lob, &self.veriphone]
-            .iter()
+        self.endpoints()
             .any(|e| e.target == Target::EmbeddedSandbox)
     }
 }
@@ -143,6 +169,28 @@ mod tests {
             Settings::from_args(&serve_args(&["--eva-base-url", "http://127.0.0.1:9/"])).unwrap();
         assert_eq!(s.eva.target, Target::Url("http://127.0.0.1:9".into()));
         assert_eq!(s.lob.target, Target::EmbeddedSandbox);
+    }
+
+    #[test]
+    fn h2c_is_refused_for_https_providers() {
+        let live = [
+            "--providers",
+            "live",
+            "--lob-api-key",
+            "k",
+            "--veriphone-api-key",
+            "k",
+        ];
+        let args = serve_args(&[&live[..], &["--provider-h2c", "on"]].concat());
+        assert_eq!(
+            Settings::from_args(&args).unwrap_err(),
+            ConfigError::H2cOverTls
+        );
+        assert!(
+            Settings::from_args(&serve_args(&[])).unwrap().use_h2c(),
+            "embedded sandbox"
+        );
+        assert!(!Settings::from_args(&serve_args(&live)).unwrap().use_h2c());
     }
 
     #[test]

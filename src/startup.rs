@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::checks::engine::Engine;
@@ -46,7 +47,7 @@ impl App {
             (Target::EmbeddedSandbox, None) => String::new(),
         };
         let timeout = settings.provider_timeout;
-        let http = http_client(timeout).context("building the HTTP client")?;
+        let http = http_client(timeout, settings.use_h2c()).context("building the HTTP client")?;
         let engine = Engine {
             eva: EvaClient::new(http.clone(), &url(&settings.eva.target), timeout),
             lob: LobClient::new(
@@ -95,7 +96,11 @@ impl App {
             shutdown.await;
             let _ = signalled_tx.send(());
         };
-        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(signal);
+        // No Nagle: a page must leave the moment it is rendered.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let server = axum::serve(listener, self.router).with_graceful_shutdown(signal);
         let grace = self.grace;
         let deadline = async move {
             if signalled_rx.await.is_ok() {

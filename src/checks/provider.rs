@@ -47,9 +47,17 @@ impl From<reqwest::Error> for ProviderError {
 }
 
 /// The one HTTP client of the process: pooled, keep-alive, rustls. Each call also sets its own
-/// timeout; the connect timeout keeps a dead host from eating the whole budget.
-pub fn http_client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
+/// timeout; the connect timeout keeps a dead host from eating the whole budget. With `h2c`,
+/// calls go over cleartext HTTP/2, so thousands in flight share one connection per provider
+/// instead of holding one connection (and its buffers) each.
+pub fn http_client(timeout: Duration, h2c: bool) -> reqwest::Result<reqwest::Client> {
+    let builder = reqwest::Client::builder();
+    let builder = if h2c {
+        builder.http2_prior_knowledge()
+    } else {
+        builder
+    };
+    builder
         .user_agent(concat!("vouch/", env!("CARGO_PKG_VERSION")))
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(2)))

@@ -17,6 +17,7 @@ mod clock;
 mod eva;
 mod faults;
 mod latency;
+mod listen;
 mod lob;
 mod state;
 mod veriphone;
@@ -55,6 +56,8 @@ pub struct SandboxOptions {
     pub seed: Option<u64>,
     /// Random fault probabilities; deterministic triggers work regardless.
     pub faults: FaultRates,
+    /// Lob's 300 requests per 5 s per key; off for load tests.
+    pub lob_rate_limit: bool,
 }
 
 impl Default for SandboxOptions {
@@ -64,6 +67,7 @@ impl Default for SandboxOptions {
             jitter: true,
             seed: None,
             faults: FaultRates::default(),
+            lob_rate_limit: true,
         }
     }
 }
@@ -103,12 +107,12 @@ pub async fn serve(
         .map_err(std::io::Error::other)?;
     let shared = Arc::new(Shared::new(opts));
     let app = routes(Arc::clone(&shared));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            shared.stop();
-        })
-        .await
+    listen::serve_connections(listener, app, async move {
+        shutdown.await;
+        shared.stop();
+    })
+    .await;
+    Ok(())
 }
 
 /// A sandbox running on the current runtime. Dropping it, or calling

@@ -69,7 +69,11 @@ impl Shared {
         Self {
             latency: LatencyModel::new(opts.latency, opts.jitter, opts.seed),
             dice: FaultDice::new(opts.faults, opts.seed),
-            lob_limits: RateLimiter::default(),
+            lob_limits: if opts.lob_rate_limit {
+                RateLimiter::default()
+            } else {
+                RateLimiter::unlimited()
+            },
             timer: PreciseTimer::start(),
             stopping: watch::Sender::new(false),
         }

@@ -11,17 +11,7 @@ async fn the_form_has_nine_labelled_fields_and_the_56_states() {
         let resp = app.get(path).await;
         assert_eq!(resp.status(), 200, "{path}");
         let html = resp.text().await.unwrap();
-        for id in [
-            "firstName",
-            "lastName",
-            "email",
-            "phoneNumber",
-            "address",
-            "address2",
-            "city",
-            "state",
-            "zip",
-        ] {
+        for id in crate::helpers::FIELD_NAMES {
             assert_eq!(
                 texts(&html, &format!("label[for={id}]")).len(),
                 1,

@@ -14,6 +14,19 @@ use vouch::startup::App;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// The contract's nine field names, written out so that a renamed field fails the tests.
+pub const FIELD_NAMES: [&str; 9] = [
+    "firstName",
+    "lastName",
+    "email",
+    "phoneNumber",
+    "address",
+    "address2",
+    "city",
+    "state",
+    "zip",
+];
+
 pub const LOB_KEY: &str = "test_lob_K3Y_9f8e7d";
 pub const VERIPHONE_KEY: &str = "vp_K3Y_1a2b3c4d";
 
@@ -73,6 +86,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         lob: Endpoint::url(lob.uri(), LOB_KEY),
         veriphone: Endpoint::url(veriphone.uri(), VERIPHONE_KEY),
         sandbox: SandboxOptions::default(),
+        provider_h2c: false,
     };
     tweak(&mut settings);
     let app = App::build(settings).await.unwrap();

@@ -52,7 +52,11 @@ fn bad_configuration_exits_2_naming_the_setting() {
 
 #[test]
 fn version_names_the_phone_metadata() {
-    let out = vouch().arg("--version").stdout(Stdio::piped()).output().unwrap();
+    let out = vouch()
+        .arg("--version")
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
     assert!(text.contains("metadata"), "{text}");

@@ -32,17 +32,7 @@ async fn html_responses_carry_a_strict_csp_and_nosniff() {
 async fn an_xss_payload_in_any_field_comes_back_escaped() {
     let app = spawn_app().await;
     let payload = r#""><script>alert(1)</script><img src=x onerror=alert(2)>"#;
-    let names = [
-        "firstName",
-        "lastName",
-        "email",
-        "phoneNumber",
-        "address",
-        "address2",
-        "city",
-        "state",
-        "zip",
-    ];
+    let names = crate::helpers::FIELD_NAMES;
     let form: Vec<(&str, &str)> = names.iter().map(|n| (*n, payload)).collect();
     let html = app.post_form("/async", &form).await.text().await.unwrap();
     assert!(!html.contains("<script>alert"), "raw script tag in page");

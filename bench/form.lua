@@ -1,0 +1,113 @@
+-- wrk script: POST the sign-up form, urlencoded, with values unique to every request so that
+-- no cache (in the server or the sandbox) can answer instead of the providers.
+-- Environment: BENCH_PATH (/async or /sync), BENCH_SEED (an integer, new per step),
+-- BENCH_DEGRADED_MARKER (text whose presence in a 2xx body marks an answer with an unverified
+-- field; empty = do not look). done() prints one line "WRKJSON {...}" for the harness.
+
+local threads = {}
+local thread_count = 0
+
+-- A monotonic clock through LuaJIT's FFI (wrk gives Lua no clock), to count 2xx answers in the
+-- steady part of the step only, with a trapezoid weight: 0 before BENCH_WINDOW_FROM (a), rising
+-- to 1 over BENCH_WINDOW_RAMP seconds (r), falling back to 0 at the nominal end BENCH_DURATION
+-- (d). Sum of weights / (d - a - r) is the rate. Soft edges matter here: with fixed provider
+-- latency the closed loop answers in synchronized waves, and a hard-edged window would gain or
+-- lose a whole wave at random. Without FFI the harness falls back to whole-step counts.
+local has_ffi, ffi = pcall(require, "ffi")
+local now = nil
+if has_ffi then
+   ffi.cdef[[
+      typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+      int clock_gettime(int clk_id, bench_timespec *tp);
+   ]]
+   local ts = ffi.new("bench_timespec")
+   now = function()
+      ffi.C.clock_gettime(1, ts)           -- CLOCK_MONOTONIC
+      return tonumber(ts.tv_sec) + tonumber(ts.tv_nsec) * 1e-9
+   end
+end
+
+function setup(thread)
+   thread_count = thread_count + 1
+   thread:set("tid", thread_count)
+   table.insert(threads, thread)
+end
+
+local function urlencode(s)
+   return (s:gsub("[^%w%-%._~]", function(c)
+      if c == " " then return "+" end
+      return string.format("%%%02X", string.byte(c))
+   end))
+end
+
+function init(args)
+   path = os.getenv("BENCH_PATH") or "/async"
+   seed = tonumber(os.getenv("BENCH_SEED") or "0") or 0
+   marker = os.getenv("BENCH_DEGRADED_MARKER") or ""
+   sent, responses, non2xx, degraded = 0, 0, 0, 0
+   window_from = tonumber(os.getenv("BENCH_WINDOW_FROM") or "1") or 1
+   window_ramp = tonumber(os.getenv("BENCH_WINDOW_RAMP") or "1") or 1
+   window_to = tonumber(os.getenv("BENCH_DURATION") or "0") or 0
+   window_ok = 0
+   t0 = now and now() or nil
+   headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
+end
+
+function request()
+   sent = sent + 1
+   -- k is unique across threads (tid) and steps (seed) for up to 10^6 requests per thread
+   local k = (seed * 8 + tid) * 1000000 + sent
+   local exchange = 200 + math.floor(k / 10000) % 800
+   if exchange % 100 == 11 then exchange = exchange + 1 end   -- no N11 exchanges
+   local phone = string.format("(202) %03d-%04d", exchange, k % 10000)
+   local body = table.concat({
+      "firstName=Jane", "lastName=Doe",
+      "phoneNumber=" .. urlencode(phone),
+      "email=" .. urlencode(string.format("jane.doe.%d@gmail.com", k)),
+      "address=" .. urlencode(string.format("%d Berry St", 1 + k % 9999)),
+      "address2=", "city=" .. urlencode("San Francisco"), "state=CA", "zip=94107",
+   }, "&")
+   return wrk.format("POST", path, headers, body)
+end
+
+function response(status, hdrs, body)
+   responses = responses + 1
+   if status < 200 or status > 299 then
+      non2xx = non2xx + 1
+      return
+   end
+   if t0 then
+      local t = now() - t0
+      local w = math.min(1, (t - window_from) / window_ramp, (window_to - t) / window_ramp)
+      if w > 0 then window_ok = window_ok + w end
+   end
+   if marker ~= "" and body and string.find(body, marker, 1, true) then
+      degraded = degraded + 1
+   end
+end
+
+function done(summary, latency, requests)
+   local n_sent, n_resp, n_non2xx, n_degraded, n_window = 0, 0, 0, 0, 0
+   local window_s = -1
+   for _, t in ipairs(threads) do
+      if t:get("t0") then
+         n_window = n_window + (t:get("window_ok") or 0)
+         window_s = t:get("window_to") - t:get("window_from") - t:get("window_ramp")
+      end
+      n_sent = n_sent + (t:get("sent") or 0)
+      n_resp = n_resp + (t:get("responses") or 0)
+      n_non2xx = n_non2xx + (t:get("non2xx") or 0)
+      n_degraded = n_degraded + (t:get("degraded") or 0)
+   end
+   local e = summary.errors
+   io.write(string.format(
+      'WRKJSON {"duration_us":%d,"requests":%d,"sent":%d,"responses":%d,"non2xx":%d,' ..
+      '"degraded":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,' ..
+      '"window_ok":%.3f,"window_s":%.3f,' ..
+      '"recorded":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%.1f}\n',
+      summary.duration, summary.requests, n_sent, n_resp, n_non2xx, n_degraded,
+      e.connect, e.read, e.write, e.status, e.timeout, n_window, window_s,
+      summary.requests - e.timeout,
+      latency:percentile(50), latency:percentile(90), latency:percentile(99),
+      latency.max, latency.mean))
+end

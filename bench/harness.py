@@ -1,0 +1,801 @@
+#!/usr/bin/env python3
+"""Benchmark harness: vouch against its Python peers, on loopback, bounded in time.
+
+For every server and mode (concurrent = POST /async, sequential = POST /sync) it starts a fresh
+providers sandbox and a fresh server process (free ports picked at run time), waits for
+/healthz, times single submissions one after another, then drives wrk at each concurrency step
+(warm-up, then a measured run of fixed duration) while reading the server's CPU time and memory
+from /proc. Everything it starts runs in its own process group and is killed on exit, whatever
+the exit. A server that fails is recorded as failed and the run goes on with the next one.
+Output: OUT/results.json (read by report.py) and OUT/logs/*.log. Standard library only.
+"""
+
+import argparse
+import atexit
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+PEERS = os.path.join(BENCH, "peers")
+LUA = os.path.join(BENCH, "form.lua")
+TICK = os.sysconf("SC_CLK_TCK")
+PEER_MARKER = 'data-outcome="unverified"'
+
+PROFILES = {
+    # steps, seconds per measured step, warm-up seconds, single submissions, servers
+    "full": dict(steps=[1, 16, 64, 256, 1024], duration=10, warmup=2, singles=50,
+                 servers="vouch,fastapi,flask-gunicorn,flask-run", budget=17 * 60,
+                 cooldown=8, quiet_wait=120),
+    "quick": dict(steps=[1, 16, 64, 256, 1024], duration=3, warmup=1, singles=10,
+                  servers="vouch,fastapi,flask-gunicorn,flask-run", budget=8 * 60,
+                  cooldown=4, quiet_wait=30),
+    "smoke": dict(steps=[1, 4], duration=3, warmup=1, singles=5,
+                  servers="vouch,fastapi", budget=3 * 60, cooldown=2, quiet_wait=0),
+}
+MODES = {"concurrent": "/async", "sequential": "/sync"}
+
+SERVERS = {
+    "vouch": dict(short="vouch", label="vouch (Rust, axum + reqwest)",
+                  about="target/release/vouch serve; one process, shared reqwest client"),
+    "fastapi": dict(short="FastAPI + aiohttp", label="FastAPI + aiohttp (uvicorn, 2 workers)",
+                    about="strongest Python design: uvloop + httptools, one shared aiohttp "
+                          "session per worker"),
+    "flask-gunicorn": dict(short="Flask (gunicorn)", label="Flask tutorial (gunicorn 4x8 threads)",
+                           about="the tutorial's app: requests per call for /sync, aiohttp "
+                                 "session per submission + gather for /async; gunicorn gthread "
+                                 "4 workers x 8 threads"),
+    "flask-run": dict(short="Flask (flask run)", label="Flask tutorial (flask run)",
+                      about="the same app on Werkzeug's threaded dev server, as the tutorial "
+                            "ran it"),
+}
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# --- processes -----------------------------------------------------------------------------
+
+class Proc:
+    """A child in its own process group (session); stop() ends that group, and only it."""
+
+    live = []
+
+    def __init__(self, name, cmd, env, cwd, logdir):
+        self.name = name
+        self.logpath = os.path.join(logdir, f"{name}.log")
+        self.logfile = open(self.logpath, "ab")
+        self.logfile.write(f"$ {' '.join(cmd)}\n".encode())
+        self.logfile.flush()
+        self.popen = subprocess.Popen(cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+                                      stdout=self.logfile, stderr=subprocess.STDOUT,
+                                      start_new_session=True)
+        self.pid = self.popen.pid
+        Proc.live.append(self)
+
+    def alive(self):
+        return self.popen.poll() is None
+
+    def stop(self, grace=5.0):
+        if self in Proc.live:
+            Proc.live.remove(self)
+        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 2.0)):
+            try:
+                os.killpg(self.pid, sig)     # the group we created: this child and its workers
+            except ProcessLookupError:
+                break
+            try:
+                self.popen.wait(timeout=wait)
+                # workers may outlive the leader for a moment: make sure the group is empty
+                deadline = time.monotonic() + wait
+                while group_alive(self.pid) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                if not group_alive(self.pid):
+                    break
+            except subprocess.TimeoutExpired:
+                continue
+        self.logfile.close()
+
+    def log_tail(self, n=15):
+        try:
+            with open(self.logpath, "rb") as f:
+                return b"".join(f.readlines()[-n:]).decode(errors="replace")
+        except OSError:
+            return ""
+
+
+def group_alive(pgid):
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
+
+
+def stop_all(*_):
+    for p in list(Proc.live):
+        p.stop(grace=2.0)
+
+
+def on_signal(signum, _frame):
+    log(f"signal {signum}: stopping everything this harness started")
+    stop_all()
+    sys.exit(128 + signum)
+
+
+# --- /proc -----------------------------------------------------------------------------------
+
+def proc_tree(root):
+    """root and all its live descendants (walks PPid links in /proc)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rpartition(")")[2].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def cpu_ticks(pids):
+    """utime+stime (+ reaped children's) in clock ticks, summed over pids."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rpartition(")")[2].split()
+            total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def status_kib(pids, key):
+    """A VmXxx line of /proc/PID/status (kB), summed over pids; per-pid values too."""
+    total, each = 0, {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith(key + ":"):
+                        each[pid] = int(line.split()[1])
+                        total += each[pid]
+        except (OSError, ValueError):
+            pass
+    return total, each
+
+
+def machine_jiffies():
+    """(total, idle) jiffies of all CPUs; guest time is already inside user/nice."""
+    with open("/proc/stat") as f:
+        parts = [int(x) for x in f.readline().split()[1:9]]
+    idle = parts[3] + parts[4]                       # idle + iowait
+    return sum(parts), idle
+
+
+def machine_info():
+    def cmd(*args):
+        try:
+            return subprocess.run(args, capture_output=True, text=True, timeout=20,
+                                  check=False).stdout.strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            return "unknown"
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = "unknown"
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f"{int(f.readline().split()[1]) / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError):
+        pass
+    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    return {
+        "nproc": len(os.sched_getaffinity(0)), "cpu_model": model, "memory": mem,
+        "kernel": platform.release(), "os": cmd("sh", "-c", ". /etc/os-release; echo $PRETTY_NAME"),
+        "rustc": cmd("rustc", "-V"), "python": platform.python_version(),
+        "wrk": (wrk.stdout or wrk.stderr).splitlines()[0] if (wrk.stdout or wrk.stderr) else "?",
+        "loadavg_at_start": open("/proc/loadavg").read().split()[:3],
+        "git": cmd("git", "-C", ROOT, "describe", "--always", "--dirty", "--abbrev=12"),
+    }
+
+
+# --- HTTP helpers ---------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(port, path, timeout=2.0):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, r.read().decode(errors="replace")
+    finally:
+        conn.close()
+
+
+def wait_healthy(proc, port, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not proc.alive():
+            raise RuntimeError(f"{proc.name} exited with {proc.popen.returncode}:\n"
+                               f"{proc.log_tail()}")
+        try:
+            if http_get(port, "/healthz", timeout=1.0)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{proc.name}: /healthz not 200 after {timeout}s:\n{proc.log_tail()}")
+
+
+def form_body(k):
+    """The same unique-per-request form as form.lua (k is unique within the run)."""
+    exchange = 200 + (k // 10000) % 800
+    exchange += 1 if exchange % 100 == 11 else 0
+    fields = {"firstName": "Jane", "lastName": "Doe",
+              "phoneNumber": f"(202) {exchange:03d}-{k % 10000:04d}",
+              "email": f"jane.doe.{k}@gmail.com", "address": f"{1 + k % 9999} Berry St",
+              "address2": "", "city": "San Francisco", "state": "CA", "zip": "94107"}
+    return urllib.parse.urlencode(fields)
+
+
+def scrape_provider_calls(port):
+    """vouch_provider_calls_total summed by (provider, outcome), or None if unavailable."""
+    try:
+        status, text = http_get(port, "/metrics", timeout=2.0)
+    except OSError:
+        return None
+    if status != 200:
+        return None
+    out = {}
+    for line in text.splitlines():
+        if not line.startswith("vouch_provider_calls_total{"):
+            continue
+        labels = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', line.split("}")[0]))
+        key = f"{labels.get('provider', '?')}/{labels.get('outcome', '?')}"
+        out[key] = out.get(key, 0) + float(line.rsplit(" ", 1)[1])
+    return out
+
+
+def delta_calls(before, after):
+    if before is None or after is None:
+        return None
+    keys = set(before) | set(after)
+    return {k: int(after.get(k, 0) - before.get(k, 0)) for k in sorted(keys)
+            if after.get(k, 0) != before.get(k, 0)}
+
+
+# --- measurements ---------------------------------------------------------------------------
+
+def single_submissions(port, path, count, timeout, marker, k0):
+    """`count` POSTs one after another on one keep-alive connection (plus one unrecorded)."""
+    times, errors, degraded = [], [], 0
+    conn = None
+    deadline = time.monotonic() + count * (timeout + 1) + 10
+    for i in range(count + 1):
+        if time.monotonic() > deadline:
+            errors.append("time budget of the single-submission test exhausted")
+            break
+        body = form_body(k0 + i)
+        try:
+            if conn is None:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+                conn.connect()
+            t0 = time.perf_counter()
+            conn.request("POST", path, body=body,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+            r = conn.getresponse()
+            text = r.read().decode(errors="replace")
+            ms = (time.perf_counter() - t0) * 1000
+            if r.will_close:
+                conn.close()
+                conn = None
+        except (OSError, http.client.HTTPException) as e:
+            errors.append(f"{type(e).__name__}: {e}")
+            if conn:
+                conn.close()
+            conn = None
+            continue
+        if not 200 <= r.status < 300:
+            errors.append(f"HTTP {r.status}")
+            continue
+        if marker and marker in text:
+            degraded += 1
+        if i > 0:                      # the first one warms the server up and is not counted
+            times.append(ms)
+    if conn:
+        conn.close()
+    q = statistics.quantiles(times, n=10) if len(times) >= 2 else [None] * 9
+    return {"count": len(times), "errors": len(errors), "error_samples": errors[:5],
+            "degraded": degraded,
+            "median_ms": statistics.median(times) if times else None,
+            "p90_ms": q[8], "min_ms": min(times) if times else None,
+            "max_ms": max(times) if times else None, "samples_ms": [round(t, 2) for t in times]}
+
+
+def run_wrk(port, path, c, duration, timeout, seed, marker):
+    threads = max(1, min(c, os.cpu_count() or 2))
+    cmd = ["wrk", "-t", str(threads), "-c", str(c), "-d", f"{duration}s",
+           "--timeout", f"{timeout}s", "-s", LUA, f"http://127.0.0.1:{port}"]
+    start = min(1.0, duration / 4)
+    ramp = min(2.0, (duration - start) / 2)
+    env = dict(os.environ, BENCH_PATH=path, BENCH_SEED=str(seed), BENCH_DEGRADED_MARKER=marker,
+               BENCH_DURATION=str(duration), BENCH_WINDOW_FROM=str(start),
+               BENCH_WINDOW_RAMP=str(ramp))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                              timeout=duration + timeout + 30, check=False)
+    except subprocess.TimeoutExpired:
+        return {"failed": "wrk did not finish in time (killed)"}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    line = next((l for l in done.stdout.splitlines() if l.startswith("WRKJSON ")), None)
+    if done.returncode != 0 or line is None:
+        return {"failed": f"wrk exit {done.returncode}: {done.stderr.strip()[-500:]}"}
+    w = json.loads(line[len("WRKJSON "):])
+    w["loadgen_cpu_s"] = round((after.ru_utime + after.ru_stime)
+                               - (before.ru_utime + before.ru_stime), 3)
+    return w
+
+
+def cooldown(tree_root, max_s):
+    """Wait until the server tree is idle (≤ 1 tick per 250 ms twice in a row) or max_s."""
+    start = time.monotonic()
+    quiet = 0
+    last = cpu_ticks(proc_tree(tree_root))
+    while time.monotonic() - start < max_s:
+        time.sleep(0.25)
+        now = cpu_ticks(proc_tree(tree_root))
+        quiet = quiet + 1 if now - last <= 1 else 0
+        last = now
+        if quiet >= 2:
+            break
+    return round(time.monotonic() - start, 2)
+
+
+def wait_for_quiet(cfg, max_s):
+    """Before a step: wait (≤ max_s) until other users of the machine take ≤ 0.3 cores.
+
+    Called with our server and sandbox idle, so all CPU seen is someone else's."""
+    start = time.monotonic()
+    ncpu = len(os.sched_getaffinity(0))
+    while True:
+        t0, i0 = machine_jiffies()
+        time.sleep(0.5)
+        t1, i1 = machine_jiffies()
+        other = ncpu * (1 - (i1 - i0) / max(1, t1 - t0))
+        waited = time.monotonic() - start
+        if other <= 0.3 or waited >= max_s or cfg.quiet_left <= 0:
+            cfg.quiet_left -= waited
+            return round(waited, 1), round(other, 2)
+
+
+def measure_step(server, sandbox, port, path, c, cfg, seed, marker, is_vouch):
+    """One measured wrk run with /proc and /metrics read right before and right after."""
+    pids = proc_tree(server.pid)
+    calls0 = scrape_provider_calls(port) if is_vouch else None
+    sb0 = cpu_ticks(proc_tree(sandbox.pid))
+    ticks0, (m_total0, m_idle0), t0 = cpu_ticks(pids), machine_jiffies(), time.monotonic()
+    w = run_wrk(port, path, c, cfg.duration, cfg.timeout, seed, marker)
+    pids = proc_tree(server.pid)
+    ticks1, (m_total1, m_idle1), t1 = cpu_ticks(pids), machine_jiffies(), time.monotonic()
+    sandbox_cpu_s = (cpu_ticks(proc_tree(sandbox.pid)) - sb0) / TICK
+    calls = delta_calls(calls0, scrape_provider_calls(port)) if is_vouch else None
+    if "failed" in w:
+        return {"c": c, "status": "failed", "error": w["failed"]}
+    dur = w["duration_us"] / 1e6
+    errors = {k: w[k] for k in ("non2xx", "timeout", "connect", "read", "write")}
+    ok = max(0, w["requests"] - w["non2xx"] - w["timeout"])
+    # Steady-state rate from form.lua's trapezoid window (see there). Counting over the whole
+    # step instead misses the requests in flight at the end (up to one latency per connection:
+    # -3 % at 300 ms / 10 s) while the start has none in flight. The window cannot tell late
+    # (timed-out) answers apart, so steps with timeouts use the whole step.
+    if w["window_s"] > 0 and w["timeout"] == 0:
+        rps, rps_basis = w["window_ok"] / w["window_s"], "steady window"
+    else:
+        rps, rps_basis = (ok / dur if dur else 0.0), "whole step"
+    cpu_s = (ticks1 - ticks0) / TICK
+    busy = 1 - (m_idle1 - m_idle0) / max(1, m_total1 - m_total0)
+    wall = max(1e-9, t1 - t0)
+    ncpu = len(os.sched_getaffinity(0))
+    # CPU used on the machine by anything but the server, the sandbox and wrk (other users)
+    others = busy * ncpu * wall - cpu_s - sandbox_cpu_s - w["loadgen_cpu_s"]
+    step = {
+        "c": c, "status": "ok", "duration_s": round(dur, 3),
+        "completed": w["requests"], "ok": ok, "rps": round(rps, 2), "rps_basis": rps_basis,
+        "rps_whole_step": round(ok / dur, 2) if dur else 0.0,
+        "window_ok": round(w["window_ok"], 2), "window_s": w["window_s"],
+        "p50_ms": w["p50_us"] / 1000, "p90_ms": w["p90_us"] / 1000,
+        "p99_ms": w["p99_us"] / 1000, "max_ms": w["max_us"] / 1000,
+        "mean_ms": round(w["mean_us"] / 1000, 3),
+        "errors": errors, "errors_total": sum(errors.values()),
+        "cpu_s": round(cpu_s, 3),
+        "cpu_ms_per_req": round(cpu_s * 1000 / w["requests"], 4) if w["requests"] else None,
+        "server_cpu_pct": round(100 * cpu_s / wall, 1),
+        "sandbox_cpu_s": round(sandbox_cpu_s, 3), "loadgen_cpu_s": w["loadgen_cpu_s"],
+        "machine_busy_pct": round(100 * busy, 1),
+        "others_cores": round(max(0.0, others) / wall, 2),
+        "rss_kib_end": status_kib(pids, "VmRSS")[0], "processes": len(pids),
+    }
+    if is_vouch:
+        step["provider_calls"] = calls
+        if calls is not None and w["requests"]:
+            made = sum(v for k, v in calls.items()
+                       if not k.endswith(("/skipped", "/cached")))
+            failed = sum(v for k, v in calls.items() if k.endswith(("/error", "/timeout")))
+            step["calls_per_req"] = round(made / w["requests"], 3)
+            # Requests cut off when wrk stops made some of their calls: 3 calls per answer is
+            # only expected between 3 x answered and 3 x sent.
+            step["calls_expected"] = [3 * w["requests"], 3 * w["sent"]]
+            step["calls_made"] = made
+            step["calls_ok"] = 3 * w["requests"] <= made <= 3 * w["sent"]
+            step["degraded"] = failed
+            step["degraded_unit"] = "provider calls (error/timeout, from /metrics)"
+        else:
+            step["degraded"] = None
+    else:
+        step["degraded"] = w["degraded"]
+        step["degraded_unit"] = "answers with an unverified field"
+    return step
+
+
+# --- one server, one mode -------------------------------------------------------------------
+
+def sandbox_self_check(cfg, count=15, warm=3):
+    """Time direct calls to each sandbox endpoint: the floor as the sandbox really serves it."""
+    port = free_port()
+    env = dict(os.environ, RUST_LOG=os.environ.get("BENCH_RUST_LOG", "warn"))
+    sandbox = Proc("sandbox-self-check", sandbox_cmd(cfg, port), env, ROOT, cfg.logdir)
+    auth = "Basic " + __import__("base64").b64encode(b"sandbox:").decode()
+    calls = {
+        "eva": ("GET", "/email?" + urllib.parse.urlencode({"email": "jane.doe@gmail.com"}),
+                None, {}),
+        "lob": ("POST", "/v1/us_verifications", urllib.parse.urlencode(
+            {"primary_line": "185 Berry St", "secondary_line": "", "city": "San Francisco",
+             "state": "CA", "zip_code": "94107"}),
+            {"Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"}),
+        "veriphone": ("GET", "/v2/verify?" + urllib.parse.urlencode(
+            {"phone": "(202) 456-1111", "key": "sandbox", "default_country": "US"}), None, {}),
+    }
+    out = {}
+    try:
+        wait_healthy(sandbox, port, 30)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        for name, (method, path, body, headers) in calls.items():
+            times, statuses = [], set()
+            for _ in range(count + warm):
+                t0 = time.perf_counter()
+                conn.request(method, path, body=body, headers=headers)
+                r = conn.getresponse()
+                r.read()
+                times.append((time.perf_counter() - t0) * 1000)
+                statuses.add(r.status)
+            out[name] = {"median_ms": round(statistics.median(times[warm:]), 2),
+                         "min_ms": round(min(times[warm:]), 2), "statuses": sorted(statuses)}
+        conn.close()
+    except (OSError, RuntimeError, http.client.HTTPException) as e:
+        out["error"] = f"{type(e).__name__}: {e}"
+    finally:
+        sandbox.stop()
+    return out
+
+
+def sandbox_cmd(cfg, port):
+    args = ["--listen", f"127.0.0.1:{port}", "--latency", cfg.latency, "--jitter", "off"]
+    if cfg.sandbox == "vouch":
+        return [cfg.vouch_bin, "sandbox", *args, *cfg.sandbox_args]
+    return [cfg.python, os.path.join(BENCH, "standin_sandbox.py"), *args]
+
+
+def server_cmd(name, cfg, port):
+    bindir = os.path.dirname(cfg.python)
+    if name == "vouch":
+        return [cfg.vouch_bin, "serve"], ROOT
+    if name == "fastapi":
+        return [os.path.join(bindir, "uvicorn"), "fastapi_app:app", "--host", "127.0.0.1",
+                "--port", str(port), "--workers", "2", "--loop", "uvloop", "--http",
+                "httptools", "--no-access-log", "--log-level", "warning",
+                "--backlog", "4096"], PEERS
+    if name == "flask-gunicorn":
+        return [os.path.join(bindir, "gunicorn"), "--workers", "4", "--threads", "8",
+                "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}",
+                "--backlog", "4096", "--log-level", "warning", "flask_app:app"], PEERS
+    if name == "flask-run":
+        return [os.path.join(bindir, "flask"), "--app", "flask_app", "run", "--host",
+                "127.0.0.1", "--port", str(port), "--no-reload", "--no-debugger",
+                "--with-threads"], PEERS
+    raise ValueError(name)
+
+
+def run_mode(name, mode, cfg, deadline, seed_base):
+    path = MODES[mode]
+    result = {"status": "ok", "steps": [], "single": None, "peak_rss_kib": None}
+    sport, port = free_port(), free_port()
+    env = dict(os.environ)
+    base = f"http://127.0.0.1:{sport}"
+    env.update(EVA_BASE_URL=base, LOB_BASE_URL=base, VERIPHONE_BASE_URL=base,
+               RUST_LOG=os.environ.get("BENCH_RUST_LOG", "warn"),
+               VOUCH_LISTEN=f"127.0.0.1:{port}", PYTHONUNBUFFERED="1")
+    env.setdefault("VOUCH_PROVIDERS", "sandbox")
+    # vouch's documented setting for a plain-http provider it can multiplex over HTTP/2 (h2c);
+    # the sandbox speaks it, the Python peers use their clients' HTTP/1.1 pools.
+    env.setdefault("VOUCH_PROVIDER_H2C", "on")
+    sandbox = Proc(f"{name}-{mode}-sandbox", sandbox_cmd(cfg, sport), env, ROOT, cfg.logdir)
+    server = None
+    try:
+        wait_healthy(sandbox, sport, 30)
+        cmd, cwd = server_cmd(name, cfg, port)
+        server = Proc(f"{name}-{mode}", cmd, env, cwd, cfg.logdir)
+        wait_healthy(server, port, 60)
+        is_vouch = name == "vouch"
+        marker = "" if is_vouch else PEER_MARKER
+        log(f"{name} {mode}: pid {server.pid} on :{port}, sandbox pid {sandbox.pid} on :{sport}")
+        calls0 = scrape_provider_calls(port) if is_vouch else None
+        result["single"] = single_submissions(port, path, cfg.singles, cfg.timeout, marker,
+                                              seed_base * 10_000_000)
+        if is_vouch:
+            calls = delta_calls(calls0, scrape_provider_calls(port))
+            result["single"]["provider_calls"] = calls
+            if calls is not None:
+                result["single"]["degraded"] = sum(
+                    v for k, v in calls.items() if k.endswith(("/error", "/timeout")))
+        s = result["single"]
+        log(f"{name} {mode}: single median {s['median_ms'] and round(s['median_ms'], 1)} ms "
+            f"({s['count']} ok, {s['errors']} errors)")
+        for i, c in enumerate(cfg.steps):
+            need = cfg.warmup + cfg.duration + 3 + min(15, max(0, cfg.quiet_left))
+            if time.monotonic() + need > deadline:
+                result["steps"].append({"c": c, "status": "skipped",
+                                        "error": "time budget of the run exhausted"})
+                continue
+            if not server.alive():
+                result["steps"].append({"c": c, "status": "failed",
+                                        "error": f"server exited: {server.log_tail(5)}"})
+                result["status"] = "crashed"
+                continue
+            seed = seed_base * 100 + i * 2 + 1
+            quiet = wait_for_quiet(cfg, min(15, cfg.quiet_left)) if cfg.quiet_wait else None
+            if cfg.warmup > 0:
+                warm = run_wrk(port, path, c, cfg.warmup, cfg.timeout, seed, marker)
+                cooldown(server.pid, cfg.cooldown)
+            step = measure_step(server, sandbox, port, path, c, cfg, seed + 1, marker, is_vouch)
+            if cfg.warmup > 0:
+                step["warmup_errors"] = (warm.get("failed") or
+                                         sum(warm[k] for k in ("non2xx", "timeout", "connect",
+                                                               "read", "write")))
+            if quiet:
+                step["quiet_wait_s"], step["others_cores_before"] = quiet
+            step["cooldown_s"] = cooldown(server.pid, cfg.cooldown)
+            result["steps"].append(step)
+            if step["status"] == "ok":
+                log(f"{name} {mode} C={c}: {step['rps']} req/s, p50 {step['p50_ms']:.1f} "
+                    f"p99 {step['p99_ms']:.1f} ms, errors {step['errors_total']}, "
+                    f"degraded {step['degraded']}, cpu {step['cpu_ms_per_req']} ms/req, "
+                    f"other load {step['others_cores']} cores")
+            else:
+                log(f"{name} {mode} C={c}: FAILED {step.get('error')}")
+        # VmHWM is a lifetime peak: read once, after the highest step, per process
+        pids = proc_tree(server.pid)
+        total, each = status_kib(pids, "VmHWM")
+        result["peak_rss_kib"] = total
+        result["peak_rss_processes"] = len(each)
+        result["peak_rss_each_kib"] = sorted(each.values(), reverse=True)
+        if not server.alive():
+            result["status"] = "crashed"
+    except Exception as e:  # noqa: BLE001 - a failing server is data, not a reason to stop
+        result["status"] = "failed"
+        result["error"] = f"{type(e).__name__}: {e}"
+        log(f"{name} {mode}: FAILED: {result['error']}")
+    finally:
+        if server:
+            server.stop()
+        sandbox.stop()
+    return result
+
+
+# --- main -----------------------------------------------------------------------------------
+
+def detect_sandbox(cfg):
+    """Use `vouch sandbox` when the binary has it with --latency/--jitter; else the stand-in."""
+    if cfg.sandbox != "auto":
+        return cfg.sandbox, "chosen with --sandbox"
+    if not (cfg.vouch_bin and os.access(cfg.vouch_bin, os.X_OK)):
+        return "standin", f"no vouch binary at {cfg.vouch_bin}"
+    try:
+        out = subprocess.run([cfg.vouch_bin, "sandbox", "--help"], capture_output=True,
+                             text=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "standin", f"`vouch sandbox --help` failed: {e}"
+    text = out.stdout + out.stderr
+    if out.returncode == 0 and "--latency" in text and "--jitter" in text:
+        # The sandbox imitates Lob's 300 requests / 5 s per key, which any step above ~50
+        # submissions/s exceeds (429 -> unverified addresses). Lift it when the CLI allows.
+        if "--lob-rate-limit" in text and "--lob-rate-limit" not in " ".join(cfg.sandbox_args):
+            cfg.sandbox_args += ["--lob-rate-limit", "off"]
+        return "vouch", "vouch sandbox --help shows --latency and --jitter"
+    return "standin", "`vouch sandbox --help` lacks --latency/--jitter"
+
+
+def parse_latency_ms(text):
+    out = {}
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)", value.strip())
+        if not m:
+            raise SystemExit(f"--latency: cannot parse {part!r}")
+        out[name.strip()] = float(m.group(1)) * (1000 if m.group(2) == "s" else 1)
+    if set(out) != {"eva", "lob", "veriphone"}:
+        raise SystemExit("--latency must name eva, lob and veriphone")
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--profile", choices=PROFILES, default="full")
+    ap.add_argument("--servers", help="comma list of " + ",".join(SERVERS))
+    ap.add_argument("--modes", default="concurrent,sequential")
+    ap.add_argument("--steps", help="comma list of concurrency levels")
+    ap.add_argument("--duration", type=int, help="seconds per measured step")
+    ap.add_argument("--warmup", type=int, help="seconds of warm-up before each step (0: none)")
+    ap.add_argument("--singles", type=int, help="single submissions per server and mode")
+    ap.add_argument("--timeout", type=int, default=5, help="per-request timeout, seconds")
+    ap.add_argument("--budget", type=int, help="seconds; steps that would overrun are skipped")
+    ap.add_argument("--cooldown", type=float, help="max seconds to wait for an idle server")
+    ap.add_argument("--quiet-wait", type=float,
+                    help="total seconds the run may wait for other users' CPU load to drop "
+                         "before steps (≤ 15 s per step; 0: never wait)")
+    ap.add_argument("--latency", default="eva=100ms,lob=200ms,veriphone=300ms")
+    ap.add_argument("--sandbox", choices=["auto", "vouch", "standin"], default="auto")
+    ap.add_argument("--sandbox-args", default="", help="extra arguments for `vouch sandbox`")
+    ap.add_argument("--vouch-bin", default=os.path.join(ROOT, "target", "release", "vouch"))
+    ap.add_argument("--python", default=sys.executable, help="python of the peers' venv")
+    ap.add_argument("--out", required=True, help="directory for results.json and logs/")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 3 unless every server ran every step with zero errors")
+    cfg = ap.parse_args()
+    prof = PROFILES[cfg.profile]
+    for key in ("duration", "warmup", "singles", "budget", "cooldown", "quiet_wait"):
+        if getattr(cfg, key) is None:
+            setattr(cfg, key, prof[key])
+    cfg.steps = [int(x) for x in (cfg.steps.split(",") if cfg.steps else prof["steps"])]
+    servers = (cfg.servers or prof["servers"]).split(",")
+    modes = cfg.modes.split(",")
+    for s in servers:
+        if s not in SERVERS:
+            raise SystemExit(f"unknown server {s!r}")
+    for m in modes:
+        if m not in MODES:
+            raise SystemExit(f"unknown mode {m!r}")
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk not found (bench/run installs it)")
+    cfg.sandbox_args = cfg.sandbox_args.split()
+    cfg.quiet_left = cfg.quiet_wait
+    latency = parse_latency_ms(cfg.latency)
+    cfg.logdir = os.path.join(cfg.out, "logs")
+    os.makedirs(cfg.logdir, exist_ok=True)
+
+    atexit.register(stop_all)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    started = time.monotonic()
+    deadline = started + cfg.budget
+    cfg.sandbox, sandbox_why = detect_sandbox(cfg)
+    if cfg.sandbox == "standin":
+        log(f"providers: STAND-IN sandbox ({sandbox_why}); numbers are not publishable")
+    nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if nofile < 2 * max(cfg.steps) + 256:
+        log(f"warning: ulimit -n is {nofile}; C={max(cfg.steps)} may fail (bench/run raises it)")
+    results = {
+        "schema": 1, "profile": cfg.profile,
+        "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine_info(),
+        "config": {"steps": cfg.steps, "duration_s": cfg.duration, "warmup_s": cfg.warmup,
+                   "singles": cfg.singles, "timeout_s": cfg.timeout, "budget_s": cfg.budget,
+                   "quiet_wait_s": cfg.quiet_wait, "cooldown_max_s": cfg.cooldown,
+                   "latency_ms": latency, "jitter": "off", "modes": modes,
+                   "floor_ms": {"concurrent": max(latency.values()),
+                                "sequential": sum(latency.values())},
+                   "sandbox": cfg.sandbox, "sandbox_why": sandbox_why,
+                   "sandbox_cmd": " ".join(os.path.relpath(a, ROOT) if a.startswith("/") else a
+                                           for a in sandbox_cmd(cfg, 0)).replace(":0 ", ":PORT "),
+                   "loadgen": "wrk", "nofile": nofile, "servers": servers},
+        "servers": [],
+    }
+    if cfg.quiet_wait:
+        wait_for_quiet(cfg, min(15, cfg.quiet_left))
+    results["sandbox_check"] = sandbox_self_check(cfg)
+    log(f"sandbox self-check (median of direct calls): {results['sandbox_check']}")
+    out_json = os.path.join(cfg.out, "results.json")
+    for si, name in enumerate(servers):
+        entry = {"id": name, **SERVERS[name], "modes": {}}
+        if name == "vouch":
+            entry["binary"] = cfg.vouch_bin
+        results["servers"].append(entry)
+        for mi, mode in enumerate(modes):
+            if name == "vouch" and not os.access(cfg.vouch_bin, os.X_OK):
+                entry["modes"][mode] = {"status": "failed", "steps": [], "single": None,
+                                        "error": f"no executable at {cfg.vouch_bin}"}
+                log(f"vouch {mode}: FAILED: no executable at {cfg.vouch_bin}")
+                continue
+            log(f"== {name} {mode} ==")
+            entry["modes"][mode] = run_mode(name, mode, cfg, deadline, 1 + si * 10 + mi)
+            with open(out_json, "w") as f:       # keep partial results if we die later
+                json.dump(results, f, indent=1)
+    results["elapsed_s"] = round(time.monotonic() - started, 1)
+    results["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(
+        timespec="seconds")
+    with open(out_json, "w") as f:
+        json.dump(results, f, indent=1)
+    log(f"results: {out_json} ({results['elapsed_s']} s)")
+
+    if cfg.check:
+        problems = check_clean(results)
+        for p in problems:
+            log(f"CHECK FAILED: {p}")
+        if problems:
+            sys.exit(3)
+        log("check: every server ran every step with zero errors")
+
+
+def check_clean(results):
+    problems = []
+    for srv in results["servers"]:
+        for mode, r in srv["modes"].items():
+            where = f"{srv['id']} {mode}"
+            if r["status"] != "ok":
+                problems.append(f"{where}: {r['status']} {r.get('error', '')}")
+                continue
+            single = r.get("single") or {}
+            if single.get("errors") or not single.get("count"):
+                problems.append(f"{where}: single submissions: {single.get('error_samples')}")
+            if single.get("degraded"):
+                problems.append(f"{where}: single submissions: {single['degraded']} provider failures")
+            for st in r["steps"]:
+                if st["status"] != "ok":
+                    problems.append(f"{where} C={st['c']}: {st['status']} {st.get('error')}")
+                elif st["errors_total"] or not st["ok"]:
+                    problems.append(f"{where} C={st['c']}: errors {st['errors']}, "
+                                    f"ok {st['ok']}")
+                elif st.get("degraded"):
+                    problems.append(f"{where} C={st['c']}: {st['degraded']} "
+                                    f"{st.get('degraded_unit')}")
+    return problems
+
+
+if __name__ == "__main__":
+    main()
