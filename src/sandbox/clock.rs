@@ -9,7 +9,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use tokio::sync::oneshot;
@@ -18,38 +18,97 @@ type Wake = oneshot::Sender<()>;
 
 /// A handle to the timer thread; the thread ends once every handle is dropped and no
 /// deadline is pending.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct PreciseTimer {
-    requests: Option<mpsc::Sender<(Instant, Wake)>>,
+    shared: Option<Arc<Shared>>,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    state: Mutex<State>,
+    /// Signalled only when a new deadline is earlier than the one the thread sleeps towards,
+    /// or when the last handle goes: most registrations wake nobody.
+    changed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    heap: BinaryHeap<Pending>,
+    seq: u64,
+    handles: usize,
 }
 
 impl PreciseTimer {
     pub(crate) fn start() -> Self {
-        let (tx, rx) = mpsc::channel();
+        let shared = Arc::new(Shared::default());
+        lock(&shared.state).handles = 1;
+        let worker = Arc::clone(&shared);
         let spawned = std::thread::Builder::new()
             .name("sandbox-timer".into())
-            .spawn(move || run(&rx));
+            .spawn(move || run(&worker));
         PreciseTimer {
-            requests: spawned.ok().map(|_| tx),
+            shared: spawned.ok().map(|_| shared),
         }
     }
 
     /// Resolves at `deadline` (never before it). Falls back to Tokio's timer if the thread
-    /// could not be started or has gone.
+    /// could not be started.
     pub(crate) async fn sleep_until(&self, deadline: Instant) {
+        let Some(shared) = &self.shared else {
+            return tokio::time::sleep_until(deadline.into()).await;
+        };
         let (wake, woken) = oneshot::channel();
-        let queued = self
-            .requests
-            .as_ref()
-            .is_some_and(|tx| tx.send((deadline, wake)).is_ok());
-        if !queued || woken.await.is_err() {
+        {
+            let mut state = lock(&shared.state);
+            let earliest = state.heap.peek().map(Pending::deadline);
+            state.seq += 1;
+            let seq = state.seq;
+            state.heap.push(Pending(Reverse((deadline, seq)), wake));
+            if earliest.is_none_or(|e| deadline < e) {
+                shared.changed.notify_one();
+            }
+        }
+        if woken.await.is_err() {
             tokio::time::sleep_until(deadline.into()).await;
         }
     }
 }
 
+impl Clone for PreciseTimer {
+    fn clone(&self) -> Self {
+        if let Some(shared) = &self.shared {
+            lock(&shared.state).handles += 1;
+        }
+        PreciseTimer {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl Drop for PreciseTimer {
+    fn drop(&mut self) {
+        if let Some(shared) = &self.shared {
+            let mut state = lock(&shared.state);
+            state.handles = state.handles.saturating_sub(1);
+            shared.changed.notify_one();
+        }
+    }
+}
+
+/// A poisoned lock only means a panic elsewhere; the heap is still consistent.
+fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// Heap entry ordered by deadline, then arrival, so equal deadlines wake in order.
+#[derive(Debug)]
 struct Pending(Reverse<(Instant, u64)>, Wake);
+
+impl Pending {
+    fn deadline(&self) -> Instant {
+        self.0.0.0
+    }
+}
 
 impl PartialEq for Pending {
     fn eq(&self, other: &Self) -> bool {
@@ -68,35 +127,38 @@ impl Ord for Pending {
     }
 }
 
-fn run(requests: &mpsc::Receiver<(Instant, Wake)>) {
-    let mut heap: BinaryHeap<Pending> = BinaryHeap::new();
-    let mut seq = 0u64;
-    let mut open = true;
+fn run(shared: &Shared) {
+    let mut state = lock(&shared.state);
     loop {
         let now = Instant::now();
-        while heap.peek().is_some_and(|p| p.0.0.0 <= now) {
-            if let Some(Pending(_, wake)) = heap.pop() {
-                // The waiter may have gone (client hung up); nothing to do then.
+        let mut due = Vec::new();
+        while state.heap.peek().is_some_and(|p| p.deadline() <= now) {
+            due.extend(state.heap.pop());
+        }
+        if !due.is_empty() {
+            // Wake outside the lock so registrations are never held up by the wakes.
+            drop(state);
+            // A waiter may have gone (client hung up); nothing to do then.
+            for Pending(_, wake) in due {
                 let _ = wake.send(());
             }
+            state = lock(&shared.state);
+            continue;
         }
-        let received = match (heap.peek(), open) {
-            (None, false) => return,
-            (None, true) => requests.recv().map_err(|_| RecvTimeoutError::Disconnected),
-            (Some(next), true) => requests.recv_timeout(next.0.0.0.saturating_duration_since(now)),
-            (Some(next), false) => {
-                std::thread::sleep(next.0.0.0.saturating_duration_since(now));
-                continue;
+        state = match state.heap.peek().map(Pending::deadline) {
+            Some(next) => {
+                let wait = next.saturating_duration_since(now);
+                shared
+                    .changed
+                    .wait_timeout(state, wait)
+                    .map_or_else(|e| e.into_inner().0, |(s, _)| s)
             }
+            None if state.handles == 0 => return,
+            None => shared
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner),
         };
-        match received {
-            Ok((deadline, wake)) => {
-                seq += 1;
-                heap.push(Pending(Reverse((deadline, seq)), wake));
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => open = false,
-        }
     }
 }
 
@@ -136,5 +198,22 @@ mod tests {
         futures::future::join_all(sleeps).await;
         assert!(start.elapsed() >= Duration::from_millis(49));
         assert!(start.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn the_thread_ends_when_the_last_handle_goes() {
+        let timer = PreciseTimer::start();
+        let shared = Arc::clone(timer.shared.as_ref().unwrap());
+        let copy = timer.clone();
+        drop(timer);
+        drop(copy);
+        let started = Instant::now();
+        while Arc::strong_count(&shared) > 1 {
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "timer thread still running"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 }
