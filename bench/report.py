@@ -464,6 +464,11 @@ def render(results, md_path, chart_dir):
         L.append(step_table(results, mode) + "\n")
     L.append("## Peak memory\n")
     L.append(rss_table(results) + "\n")
+    # Hand-written findings from tuning (what changed the numbers), kept next to the harness.
+    findings = os.path.join(os.path.dirname(os.path.abspath(__file__)), "FINDINGS.md")
+    if os.path.exists(findings):
+        with open(findings, encoding="utf-8") as f:
+            L.append(f.read())
     with open(md_path, "w") as f:
         f.write("\n".join(L))
 

@@ -28,8 +28,3 @@ impl AsRef<str> for EmailAddress {
         &self.0.address
     }
 }
-
-/// The typo suggestion for a raw input, whether or not the input parses.
-pub fn suggestion_for(input: &str) -> Option<String> {
-    email::analyze(input.trim()).ok().and_then(|f| f.suggestion)
-}

@@ -6,8 +6,8 @@ use crate::offline::phone::{self, PhoneError, PhoneFacts};
 /// The region for numbers typed without `+`; the form is for US sign-ups.
 pub const DEFAULT_REGION: &str = "US";
 
-/// A possible number; `known_valid` is false when the metadata does not know it (a new area
-/// code, say), in which case only the provider may call it invalid.
+/// A number libphonenumber finds possible. One its metadata does not know (a new area code,
+/// say) is still sent: only the provider may call it invalid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneNumber(PhoneFacts);
 
@@ -23,9 +23,5 @@ impl PhoneNumber {
     /// The E.164 form (`+12024561111`), which is what goes to the provider.
     pub fn e164(&self) -> &str {
         &self.0.e164
-    }
-
-    pub fn known_valid(&self) -> bool {
-        self.0.valid
     }
 }
