@@ -17,7 +17,8 @@ pub struct EmailAnswer {
 #[derive(Clone)]
 pub struct EvaClient {
     http: reqwest::Client,
-    base_url: String,
+    /// The endpoint's full URL, built once.
+    url: String,
     timeout: Duration,
 }
 
@@ -42,7 +43,7 @@ impl EvaClient {
     pub fn new(http: reqwest::Client, base_url: &str, timeout: Duration) -> Self {
         EvaClient {
             http,
-            base_url: base_url.to_owned(),
+            url: endpoint(base_url, "/email"),
             timeout,
         }
     }
@@ -50,7 +51,7 @@ impl EvaClient {
     pub async fn verify(&self, email: &EmailAddress) -> Result<EmailAnswer, ProviderError> {
         let resp = self
             .http
-            .get(endpoint(&self.base_url, "/email"))
+            .get(self.url.as_str())
             .query(&[("email", email.as_ref())])
             .timeout(self.timeout)
             .send()

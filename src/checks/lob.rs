@@ -42,7 +42,8 @@ pub struct AddressAnswer {
 #[derive(Clone)]
 pub struct LobClient {
     http: reqwest::Client,
-    base_url: String,
+    /// The endpoint's full URL, built once.
+    url: String,
     key: SecretString,
     timeout: Duration,
 }
@@ -72,7 +73,7 @@ impl LobClient {
     ) -> Self {
         LobClient {
             http,
-            base_url: base_url.to_owned(),
+            url: endpoint(base_url, "/v1/us_verifications"),
             key,
             timeout,
         }
@@ -82,7 +83,7 @@ impl LobClient {
         let zip = address.zip.full();
         let resp = self
             .http
-            .post(endpoint(&self.base_url, "/v1/us_verifications"))
+            .post(self.url.as_str())
             .basic_auth(self.key.expose_secret(), Some(""))
             .form(&[
                 ("primary_line", address.primary_line.as_str()),

@@ -18,7 +18,8 @@ pub struct PhoneAnswer {
 #[derive(Clone)]
 pub struct VeriphoneClient {
     http: reqwest::Client,
-    base_url: String,
+    /// The endpoint's full URL, built once.
+    url: String,
     key: SecretString,
     timeout: Duration,
 }
@@ -39,7 +40,7 @@ impl VeriphoneClient {
     ) -> Self {
         VeriphoneClient {
             http,
-            base_url: base_url.to_owned(),
+            url: endpoint(base_url, "/v2/verify"),
             key,
             timeout,
         }
@@ -48,7 +49,7 @@ impl VeriphoneClient {
     pub async fn verify(&self, phone: &PhoneNumber) -> Result<PhoneAnswer, ProviderError> {
         let resp = self
             .http
-            .get(endpoint(&self.base_url, "/v2/verify"))
+            .get(self.url.as_str())
             .query(&[
                 ("phone", phone.e164()),
                 ("key", self.key.expose_secret()),
