@@ -70,6 +70,7 @@ impl EvaClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::provider::testing::{common_failures, serving};
     use wiremock::matchers::{method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -145,34 +146,15 @@ mod tests {
 
     #[tokio::test]
     async fn failures_are_provider_errors() {
-        let cases = [
-            (
-                ResponseTemplate::new(500).set_body_string("<html>oops</html>"),
-                ProviderError::Status(500),
-            ),
-            (
-                ResponseTemplate::new(200).set_body_string("not json"),
-                ProviderError::Malformed,
-            ),
-            (
-                ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "failure"})),
-                ProviderError::Malformed,
-            ),
-            (
-                ResponseTemplate::new(200).set_delay(Duration::from_secs(2)),
-                ProviderError::Timeout,
-            ),
-        ];
-        for (template, expected) in cases {
-            let server = MockServer::start().await;
-            Mock::given(path("/email"))
-                .respond_with(template)
-                .mount(&server)
-                .await;
-            assert_eq!(
-                client(&server).verify(&email("jane@example.com")).await,
-                Err(expected.clone())
-            );
+        let failure = serde_json::json!({"status": "failure"});
+        let specific = [(
+            ResponseTemplate::new(200).set_body_json(failure),
+            ProviderError::Malformed,
+        )];
+        for (template, expected) in common_failures().into_iter().chain(specific) {
+            let server = serving("/email", template).await;
+            let got = client(&server).verify(&email("jane@example.com")).await;
+            assert_eq!(got, Err(expected));
         }
     }
 }

@@ -109,6 +109,7 @@ impl LobClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::provider::testing::{common_failures, serving};
     use crate::domain::address::AddressInput;
     use wiremock::matchers::{body_string, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -195,19 +196,11 @@ mod tests {
 
     #[tokio::test]
     async fn failures_are_provider_errors() {
-        let lob_error = serde_json::json!({"error": {"message": "x", "status_code": 401, "code": "invalid_api_key"}});
-        let cases = [
+        let bad_key = serde_json::json!({"error": {"message": "x", "status_code": 401, "code": "invalid_api_key"}});
+        let specific = [
             (
-                ResponseTemplate::new(401).set_body_json(lob_error),
+                ResponseTemplate::new(401).set_body_json(bad_key),
                 ProviderError::Status(401),
-            ),
-            (
-                ResponseTemplate::new(503).set_body_string("<html>"),
-                ProviderError::Status(503),
-            ),
-            (
-                ResponseTemplate::new(200).set_body_string("garbage"),
-                ProviderError::Malformed,
             ),
             (
                 ResponseTemplate::new(200).set_body_json(answer("maybe")),
@@ -217,21 +210,10 @@ mod tests {
                 ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "x"})),
                 ProviderError::Malformed,
             ),
-            (
-                ResponseTemplate::new(200).set_delay(Duration::from_secs(2)),
-                ProviderError::Timeout,
-            ),
         ];
-        for (template, expected) in cases {
-            let server = MockServer::start().await;
-            Mock::given(path("/v1/us_verifications"))
-                .respond_with(template)
-                .mount(&server)
-                .await;
-            assert_eq!(
-                client(&server).verify(&pearl_st()).await,
-                Err(expected.clone())
-            );
+        for (template, expected) in common_failures().into_iter().chain(specific) {
+            let server = serving("/v1/us_verifications", template).await;
+            assert_eq!(client(&server).verify(&pearl_st()).await, Err(expected));
         }
     }
 }

@@ -79,3 +79,46 @@ pub async fn read_json<T: serde::de::DeserializeOwned>(
     let body = resp.bytes().await?;
     serde_json::from_slice(&body).map_err(|_| ProviderError::Malformed)
 }
+
+/// Fakes shared by the three clients' wire tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::time::Duration;
+
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::ProviderError;
+
+    /// A fake provider answering `template` on `route`.
+    pub(crate) async fn serving(route: &str, template: ResponseTemplate) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(path(route))
+            .respond_with(template)
+            .mount(&server)
+            .await;
+        server
+    }
+
+    /// Answers every client must turn into a provider error (clients time out after 500 ms).
+    pub(crate) fn common_failures() -> Vec<(ResponseTemplate, ProviderError)> {
+        vec![
+            (
+                ResponseTemplate::new(500).set_body_string("<html>oops</html>"),
+                ProviderError::Status(500),
+            ),
+            (
+                ResponseTemplate::new(503).set_body_string(""),
+                ProviderError::Status(503),
+            ),
+            (
+                ResponseTemplate::new(200).set_body_string("<<not json>>"),
+                ProviderError::Malformed,
+            ),
+            (
+                ResponseTemplate::new(200).set_delay(Duration::from_secs(2)),
+                ProviderError::Timeout,
+            ),
+        ]
+    }
+}

@@ -71,6 +71,7 @@ impl VeriphoneClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::provider::testing::{common_failures, serving};
     use wiremock::matchers::{method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -127,30 +128,18 @@ mod tests {
 
     #[tokio::test]
     async fn failures_are_provider_errors_that_never_show_the_key() {
-        let cases = [
+        let specific = [
             (
                 ResponseTemplate::new(401).set_body_string("{}"),
                 ProviderError::Status(401),
             ),
             (
-                ResponseTemplate::new(200).set_body_string("<html>"),
-                ProviderError::Malformed,
-            ),
-            (
                 ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "error"})),
                 ProviderError::Malformed,
             ),
-            (
-                ResponseTemplate::new(200).set_delay(Duration::from_secs(2)),
-                ProviderError::Timeout,
-            ),
         ];
-        for (template, expected) in cases {
-            let server = MockServer::start().await;
-            Mock::given(path("/v2/verify"))
-                .respond_with(template)
-                .mount(&server)
-                .await;
+        for (template, expected) in common_failures().into_iter().chain(specific) {
+            let server = serving("/v2/verify", template).await;
             let err = client(&server)
                 .verify(&phone("2024561111"))
                 .await
