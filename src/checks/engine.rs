@@ -14,6 +14,7 @@ use super::veriphone::{PhoneAnswer, VeriphoneClient};
 use super::{CheckKind, CheckRecord, Mode, OnProviderError, Outcome, verdict};
 use crate::domain::address::{AddressInput, PostalAddress};
 use crate::domain::email::EmailAddress;
+use crate::domain::field::Field;
 use crate::domain::form::Submission;
 use crate::domain::phone::PhoneNumber;
 
@@ -67,11 +68,18 @@ impl Engine {
         }
         for (_, answer) in &finished {
             match answer {
-                Answer::Email(r) => verdict::apply_email(&mut fields, r, self.policy),
+                Answer::Email(_) => {
+                    verdict::apply_single(&mut fields, Field::Email, answer.passed(), self.policy)
+                }
                 Answer::Address(typed, r) => {
                     verdict::apply_address(&mut fields, typed, r, self.policy)
                 }
-                Answer::Phone(r) => verdict::apply_phone(&mut fields, r, self.policy),
+                Answer::Phone(_) => verdict::apply_single(
+                    &mut fields,
+                    Field::PhoneNumber,
+                    answer.passed(),
+                    self.policy,
+                ),
             }
         }
         Report {
@@ -140,13 +148,17 @@ fn plan(sub: &Submission) -> Vec<Call<'_>> {
 }
 
 impl Answer<'_> {
-    fn outcome(&self) -> Outcome {
-        let pass = match self {
+    /// Whether the provider passed the value; the one place each answer is read as pass/fail.
+    fn passed(&self) -> Result<bool, &ProviderError> {
+        match self {
             Answer::Email(r) => r.as_ref().map(|a| a.acceptable),
             Answer::Address(_, r) => r.as_ref().map(|a| a.deliverability.is_deliverable()),
             Answer::Phone(r) => r.as_ref().map(|a| a.valid),
-        };
-        match pass {
+        }
+    }
+
+    fn outcome(&self) -> Outcome {
+        match self.passed() {
             Ok(true) => Outcome::Pass,
             Ok(false) => Outcome::Fail,
             Err(e) => e.outcome(),

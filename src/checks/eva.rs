@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::provider::{ProviderError, endpoint, read_json};
+use super::provider::{ProviderError, Route, read_json};
 use crate::domain::email::EmailAddress;
 
 /// Eva's verdict on an address, reduced to what the form decides on.
@@ -16,10 +16,7 @@ pub struct EmailAnswer {
 
 #[derive(Clone)]
 pub struct EvaClient {
-    http: reqwest::Client,
-    /// The endpoint's full URL, built once.
-    url: String,
-    timeout: Duration,
+    route: Route,
 }
 
 #[derive(Deserialize)]
@@ -42,18 +39,15 @@ struct Data {
 impl EvaClient {
     pub fn new(http: reqwest::Client, base_url: &str, timeout: Duration) -> Self {
         EvaClient {
-            http,
-            url: endpoint(base_url, "/email"),
-            timeout,
+            route: Route::new(http, base_url, "/email", timeout),
         }
     }
 
     pub async fn verify(&self, email: &EmailAddress) -> Result<EmailAnswer, ProviderError> {
         let resp = self
-            .http
-            .get(self.url.as_str())
+            .route
+            .get()
             .query(&[("email", email.as_ref())])
-            .timeout(self.timeout)
             .send()
             .await?;
         let envelope: Envelope = read_json(resp).await?;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::provider::{ProviderError, endpoint, read_json};
+use super::provider::{ProviderError, Route, read_json};
 use crate::domain::address::PostalAddress;
 
 /// Lob's documented `deliverability` values.
@@ -41,11 +41,8 @@ pub struct AddressAnswer {
 
 #[derive(Clone)]
 pub struct LobClient {
-    http: reqwest::Client,
-    /// The endpoint's full URL, built once.
-    url: String,
+    route: Route,
     key: SecretString,
-    timeout: Duration,
 }
 
 #[derive(Deserialize)]
@@ -72,18 +69,16 @@ impl LobClient {
         timeout: Duration,
     ) -> Self {
         LobClient {
-            http,
-            url: endpoint(base_url, "/v1/us_verifications"),
+            route: Route::new(http, base_url, "/v1/us_verifications", timeout),
             key,
-            timeout,
         }
     }
 
     pub async fn verify(&self, address: &PostalAddress) -> Result<AddressAnswer, ProviderError> {
         let zip = address.zip.full();
         let resp = self
-            .http
-            .post(self.url.as_str())
+            .route
+            .post()
             .basic_auth(self.key.expose_secret(), Some(""))
             .form(&[
                 ("primary_line", address.primary_line.as_str()),
@@ -92,7 +87,6 @@ impl LobClient {
                 ("state", address.state.code()),
                 ("zip_code", zip.as_str()),
             ])
-            .timeout(self.timeout)
             .send()
             .await?;
         let answer: Answer = read_json(resp).await?;

@@ -66,9 +66,32 @@ pub fn http_client(timeout: Duration, h2c: bool) -> reqwest::Result<reqwest::Cli
         .build()
 }
 
-/// `base` without a trailing slash, so `{base}/path` never has `//`.
-pub fn endpoint(base: &str, path: &str) -> String {
-    format!("{}{path}", base.trim_end_matches('/'))
+/// One provider endpoint on the shared client: its full URL, built once, and the per-call
+/// timeout every request to it carries.
+#[derive(Clone)]
+pub struct Route {
+    http: reqwest::Client,
+    url: String,
+    timeout: Duration,
+}
+
+impl Route {
+    /// `base` may end in `/`; the URL never has `//` before `path`.
+    pub fn new(http: reqwest::Client, base: &str, path: &str, timeout: Duration) -> Route {
+        Route {
+            http,
+            url: format!("{}{path}", base.trim_end_matches('/')),
+            timeout,
+        }
+    }
+
+    pub fn get(&self) -> reqwest::RequestBuilder {
+        self.http.get(self.url.as_str()).timeout(self.timeout)
+    }
+
+    pub fn post(&self) -> reqwest::RequestBuilder {
+        self.http.post(self.url.as_str()).timeout(self.timeout)
+    }
 }
 
 /// Reads a successful answer's body as JSON of type `T`; anything else is the provider's fault.

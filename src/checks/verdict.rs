@@ -2,11 +2,9 @@
 //! provider's answer (or failure) changes them. Pure functions; the engine does the I/O.
 
 use super::OnProviderError;
-use super::eva::EmailAnswer;
 use super::lob::{AddressAnswer, Deliverability};
 use super::provider::ProviderError;
 use super::report::FieldVerdicts;
-use super::veriphone::PhoneAnswer;
 use crate::domain::address::{AddressInput, PostalAddress};
 use crate::domain::field::{Field, FieldVerdict, Problem, Status};
 use crate::domain::form::Submission;
@@ -65,34 +63,19 @@ fn unverified(field: Field, policy: OnProviderError) -> FieldVerdict {
     verdict
 }
 
-pub fn apply_email(
+/// A one-field check (email, phone): passed, failed, or the provider could not answer.
+pub fn apply_single(
     fields: &mut FieldVerdicts,
-    result: &Result<EmailAnswer, ProviderError>,
+    field: Field,
+    passed: Result<bool, &ProviderError>,
     policy: OnProviderError,
 ) {
-    let verdict = match result {
-        Ok(EmailAnswer { acceptable: true }) => FieldVerdict::VALID,
-        Ok(EmailAnswer { acceptable: false }) => {
-            FieldVerdict::problem(Field::Email, Problem::Invalid)
-        }
-        Err(_) => unverified(Field::Email, policy),
+    let verdict = match passed {
+        Ok(true) => FieldVerdict::VALID,
+        Ok(false) => FieldVerdict::problem(field, Problem::Invalid),
+        Err(_) => unverified(field, policy),
     };
-    fields.set(Field::Email, verdict);
-}
-
-pub fn apply_phone(
-    fields: &mut FieldVerdicts,
-    result: &Result<PhoneAnswer, ProviderError>,
-    policy: OnProviderError,
-) {
-    let verdict = match result {
-        Ok(PhoneAnswer { valid: true }) => FieldVerdict::VALID,
-        Ok(PhoneAnswer { valid: false }) => {
-            FieldVerdict::problem(Field::PhoneNumber, Problem::Invalid)
-        }
-        Err(_) => unverified(Field::PhoneNumber, policy),
-    };
-    fields.set(Field::PhoneNumber, verdict);
+    fields.set(field, verdict);
 }
 
 pub fn apply_address(

@@ -6,7 +6,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::provider::{ProviderError, endpoint, read_json};
+use super::provider::{ProviderError, Route, read_json};
 use crate::domain::phone::{DEFAULT_REGION, PhoneNumber};
 
 /// Veriphone's verdict on a number.
@@ -17,11 +17,8 @@ pub struct PhoneAnswer {
 
 #[derive(Clone)]
 pub struct VeriphoneClient {
-    http: reqwest::Client,
-    /// The endpoint's full URL, built once.
-    url: String,
+    route: Route,
     key: SecretString,
-    timeout: Duration,
 }
 
 #[derive(Deserialize)]
@@ -39,23 +36,20 @@ impl VeriphoneClient {
         timeout: Duration,
     ) -> Self {
         VeriphoneClient {
-            http,
-            url: endpoint(base_url, "/v2/verify"),
+            route: Route::new(http, base_url, "/v2/verify", timeout),
             key,
-            timeout,
         }
     }
 
     pub async fn verify(&self, phone: &PhoneNumber) -> Result<PhoneAnswer, ProviderError> {
         let resp = self
-            .http
-            .get(self.url.as_str())
+            .route
+            .get()
             .query(&[
                 ("phone", phone.e164()),
                 ("key", self.key.expose_secret()),
                 ("default_country", DEFAULT_REGION),
             ])
-            .timeout(self.timeout)
             .send()
             .await?;
         let answer: Answer = read_json(resp).await?;

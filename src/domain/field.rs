@@ -161,11 +161,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_field_has_a_missing_and_an_invalid_message() {
+    fn messages_keep_the_contracts_wording() {
+        use Field as F;
+        use Problem as P;
+        let contract = [
+            (F::FirstName, P::Missing, "First name is required."),
+            (F::LastName, P::Missing, "Last name is required."),
+            (F::Email, P::Missing, "Email address is required."),
+            (F::PhoneNumber, P::Missing, "Phone number is required."),
+            (F::Address, P::Missing, "Address is required."),
+            (F::City, P::Missing, "City is required."),
+            (F::State, P::Missing, "State is required."),
+            (F::Zip, P::Missing, "Zip is required."),
+            (F::Email, P::Invalid, "Invalid email address"),
+            (F::PhoneNumber, P::Invalid, "Invalid phone number"),
+            (F::Address, P::Invalid, "Invalid address"),
+            (F::Address2, P::Invalid, "Invalid address"),
+            (F::City, P::Invalid, "Invalid city"),
+            (F::State, P::Invalid, "Invalid state"),
+            (F::Zip, P::Invalid, "Invalid zip"),
+            (
+                F::PhoneNumber,
+                P::Unverified,
+                "Couldn't verify the phone number right now",
+            ),
+        ];
+        for (field, problem, text) in contract {
+            assert_eq!(message(field, problem), text, "{field:?} {problem:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_provider_failure_or_a_blocked_check_is_unverified() {
         for field in Field::ALL {
-            for problem in [Problem::Missing, Problem::Invalid, Problem::Unverified] {
-                assert!(!message(field, problem).is_empty(), "{field:?} {problem:?}");
-            }
+            let status = |p| FieldVerdict::problem(field, p).status;
+            assert_eq!(status(Problem::Unverified), Status::Unverified);
+            assert_eq!(status(Problem::Blocked), Status::Unverified);
+            assert_eq!(status(Problem::Missing), Status::Invalid);
+            assert_eq!(status(Problem::Invalid), Status::Invalid);
         }
     }
 
