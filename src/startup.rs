@@ -53,19 +53,19 @@ impl App {
         let timeout = settings.provider_timeout;
         let http = http_client(timeout, settings.use_h2c()).context("building the HTTP client")?;
         let engine = Engine {
-            eva: EvaClient::new(http.clone(), &url(&settings.eva.target), timeout),
+            eva: EvaClient::new(http.clone(), &url(&settings.eva.target), timeout)?,
             lob: LobClient::new(
                 http.clone(),
                 &url(&settings.lob.target),
                 settings.lob.key.clone(),
                 timeout,
-            ),
+            )?,
             veriphone: VeriphoneClient::new(
                 http,
                 &url(&settings.veriphone.target),
                 settings.veriphone.key.clone(),
                 timeout,
-            ),
+            )?,
             policy: settings.on_provider_error,
         };
         let metrics = metrics_handle();

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::provider::{ProviderError, Route, read_json};
+use super::provider::{BadUrl, ProviderError, Route, read_json};
 use crate::domain::email::EmailAddress;
 
 /// Eva's verdict on an address, reduced to what the form decides on.
@@ -37,10 +37,10 @@ struct Data {
 }
 
 impl EvaClient {
-    pub fn new(http: reqwest::Client, base_url: &str, timeout: Duration) -> Self {
-        EvaClient {
-            route: Route::new(http, base_url, "/email", timeout),
-        }
+    pub fn new(http: reqwest::Client, base_url: &str, timeout: Duration) -> Result<Self, BadUrl> {
+        Ok(EvaClient {
+            route: Route::new(http, base_url, "/email", timeout)?,
+        })
     }
 
     pub async fn verify(&self, email: &EmailAddress) -> Result<EmailAnswer, ProviderError> {
@@ -70,10 +70,11 @@ mod tests {
 
     fn client(server: &MockServer) -> EvaClient {
         EvaClient::new(
-            reqwest::Client::new(),
+            crate::checks::provider::testing::http(),
             &server.uri(),
             Duration::from_millis(500),
         )
+        .unwrap()
     }
 
     fn email(s: &str) -> EmailAddress {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::provider::{ProviderError, Route, read_json};
+use super::provider::{BadUrl, ProviderError, Route, read_json};
 use crate::domain::address::PostalAddress;
 
 /// Lob's documented `deliverability` values.
@@ -67,11 +67,11 @@ impl LobClient {
         base_url: &str,
         key: SecretString,
         timeout: Duration,
-    ) -> Self {
-        LobClient {
-            route: Route::new(http, base_url, "/v1/us_verifications", timeout),
+    ) -> Result<Self, BadUrl> {
+        Ok(LobClient {
+            route: Route::new(http, base_url, "/v1/us_verifications", timeout)?,
             key,
-        }
+        })
     }
 
     pub async fn verify(&self, address: &PostalAddress) -> Result<AddressAnswer, ProviderError> {
@@ -110,11 +110,12 @@ mod tests {
 
     fn client(server: &MockServer) -> LobClient {
         LobClient::new(
-            reqwest::Client::new(),
+            crate::checks::provider::testing::http(),
             &server.uri(),
             "test_k3y".into(),
             Duration::from_millis(500),
         )
+        .unwrap()
     }
 
     fn pearl_st() -> PostalAddress {

@@ -47,7 +47,8 @@ impl From<reqwest::Error> for ProviderError {
 }
 
 /// The one HTTP client of the process: pooled, keep-alive, rustls. Each call also sets its own
-/// timeout; the connect timeout keeps a dead host from eating the whole budget. With `h2c`,
+/// timeout; the connect timeout keeps a dead host from eating the whole budget. Redirects are
+/// not followed: no provider redirects, and following one would resend Lob's credentials. With `h2c`,
 /// calls go over cleartext HTTP/2, so thousands in flight share one connection per provider
 /// instead of holding one connection (and its buffers) each.
 pub fn http_client(timeout: Duration, h2c: bool) -> reqwest::Result<reqwest::Client> {
@@ -62,35 +63,46 @@ pub fn http_client(timeout: Duration, h2c: bool) -> reqwest::Result<reqwest::Cli
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(2)))
         .pool_idle_timeout(Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none())
         .tcp_nodelay(true)
         .build()
 }
 
-/// One provider endpoint on the shared client: its full URL, built once, and the per-call
+/// A provider base URL that does not parse. The URL itself is left out: it may carry
+/// credentials.
+#[derive(Debug, thiserror::Error)]
+#[error("a provider base URL is not a valid URL")]
+pub struct BadUrl;
+
+/// One provider endpoint on the shared client: its full URL, parsed once, and the per-call
 /// timeout every request to it carries.
 #[derive(Clone)]
 pub struct Route {
     http: reqwest::Client,
-    url: String,
+    /// Parsed at start-up: a string here would be parsed again on every call.
+    url: reqwest::Url,
     timeout: Duration,
 }
 
 impl Route {
     /// `base` may end in `/`; the URL never has `//` before `path`.
-    pub fn new(http: reqwest::Client, base: &str, path: &str, timeout: Duration) -> Route {
-        Route {
-            http,
-            url: format!("{}{path}", base.trim_end_matches('/')),
-            timeout,
-        }
+    pub fn new(
+        http: reqwest::Client,
+        base: &str,
+        path: &str,
+        timeout: Duration,
+    ) -> Result<Route, BadUrl> {
+        let url = reqwest::Url::parse(&format!("{}{path}", base.trim_end_matches('/')))
+            .map_err(|_| BadUrl)?;
+        Ok(Route { http, url, timeout })
     }
 
     pub fn get(&self) -> reqwest::RequestBuilder {
-        self.http.get(self.url.as_str()).timeout(self.timeout)
+        self.http.get(self.url.clone()).timeout(self.timeout)
     }
 
     pub fn post(&self) -> reqwest::RequestBuilder {
-        self.http.post(self.url.as_str()).timeout(self.timeout)
+        self.http.post(self.url.clone()).timeout(self.timeout)
     }
 }
 
@@ -98,7 +110,10 @@ impl Route {
 pub async fn read_json<T: serde::de::DeserializeOwned>(
     resp: reqwest::Response,
 ) -> Result<T, ProviderError> {
-    let resp = resp.error_for_status()?;
+    // Not `error_for_status`: a redirect (never followed) is a failure too, not a body to parse.
+    if !resp.status().is_success() {
+        return Err(ProviderError::Status(resp.status().as_u16()));
+    }
     let body = resp.bytes().await?;
     serde_json::from_slice(&body).map_err(|_| ProviderError::Malformed)
 }
@@ -112,6 +127,11 @@ pub(crate) mod testing {
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     use super::ProviderError;
+
+    /// The process's client as `startup` builds it (no redirects followed), HTTP/1.1.
+    pub(crate) fn http() -> reqwest::Client {
+        super::http_client(Duration::from_secs(2), false).unwrap()
+    }
 
     /// A fake provider answering `template` on `route`.
     pub(crate) async fn serving(route: &str, template: ResponseTemplate) -> MockServer {
@@ -133,6 +153,11 @@ pub(crate) mod testing {
             (
                 ResponseTemplate::new(503).set_body_string(""),
                 ProviderError::Status(503),
+            ),
+            // Redirects are not followed (they would carry the credentials elsewhere).
+            (
+                ResponseTemplate::new(302).insert_header("location", "/elsewhere"),
+                ProviderError::Status(302),
             ),
             (
                 ResponseTemplate::new(200).set_body_string("<<not json>>"),

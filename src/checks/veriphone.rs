@@ -6,7 +6,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::provider::{ProviderError, Route, read_json};
+use super::provider::{BadUrl, ProviderError, Route, read_json};
 use crate::domain::phone::{DEFAULT_REGION, PhoneNumber};
 
 /// Veriphone's verdict on a number.
@@ -34,11 +34,11 @@ impl VeriphoneClient {
         base_url: &str,
         key: SecretString,
         timeout: Duration,
-    ) -> Self {
-        VeriphoneClient {
-            route: Route::new(http, base_url, "/v2/verify", timeout),
+    ) -> Result<Self, BadUrl> {
+        Ok(VeriphoneClient {
+            route: Route::new(http, base_url, "/v2/verify", timeout)?,
             key,
-        }
+        })
     }
 
     pub async fn verify(&self, phone: &PhoneNumber) -> Result<PhoneAnswer, ProviderError> {
@@ -73,11 +73,12 @@ mod tests {
 
     fn client(server: &MockServer) -> VeriphoneClient {
         VeriphoneClient::new(
-            reqwest::Client::new(),
+            crate::checks::provider::testing::http(),
             &server.uri(),
             KEY.into(),
             Duration::from_millis(500),
         )
+        .unwrap()
     }
 
     fn phone(s: &str) -> PhoneNumber {
@@ -146,11 +147,12 @@ mod tests {
     #[tokio::test]
     async fn a_refused_connection_is_an_error_without_the_key() {
         let dead = VeriphoneClient::new(
-            reqwest::Client::new(),
+            crate::checks::provider::testing::http(),
             "http://127.0.0.1:9",
             KEY.into(),
             Duration::from_secs(1),
-        );
+        )
+        .unwrap();
         let err = dead.verify(&phone("2024561111")).await.unwrap_err();
         assert_eq!(err, ProviderError::Connect);
         assert!(!format!("{err} {err:?}").contains(KEY));

@@ -1,7 +1,7 @@
 //! A phone number that libphonenumber's metadata finds possible for its region.
 
 use super::field::Problem;
-use crate::offline::phone::{self, PhoneError, PhoneFacts};
+use crate::offline::phone::{self, PhoneError};
 
 /// The region for numbers typed without `+`; the form is for US sign-ups.
 pub const DEFAULT_REGION: &str = "US";
@@ -9,12 +9,12 @@ pub const DEFAULT_REGION: &str = "US";
 /// A number libphonenumber finds possible. One its metadata does not know (a new area code,
 /// say) is still sent: only the provider may call it invalid.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PhoneNumber(PhoneFacts);
+pub struct PhoneNumber(String);
 
 impl PhoneNumber {
     pub fn parse(input: &str) -> Result<PhoneNumber, Problem> {
-        match phone::analyze(input.trim(), DEFAULT_REGION) {
-            Ok(facts) => Ok(PhoneNumber(facts)),
+        match phone::e164(input.trim(), DEFAULT_REGION) {
+            Ok(e164) => Ok(PhoneNumber(e164)),
             Err(PhoneError::Empty) => Err(Problem::Missing),
             Err(_) => Err(Problem::Invalid),
         }
@@ -22,6 +22,6 @@ impl PhoneNumber {
 
     /// The E.164 form (`+12024561111`), which is what goes to the provider.
     pub fn e164(&self) -> &str {
-        &self.0.e164
+        &self.0
     }
 }

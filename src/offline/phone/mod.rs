@@ -129,26 +129,7 @@ pub enum PhoneError {
 /// ISO code such as `US`) and reports what the metadata says. `Err` only for numbers that
 /// cannot be right: see the module docs.
 pub fn analyze(input: &str, default_region: &str) -> Result<PhoneFacts, PhoneError> {
-    let input = input.trim();
-    if input.is_empty() {
-        return Err(PhoneError::Empty);
-    }
-    if input.chars().nth(MAX_INPUT_CHARS).is_some() {
-        return Err(PhoneError::TooLong);
-    }
-    // An unknown region code only matters for numbers without `+`, which then fail to parse
-    // with InvalidCountryCode, as libphonenumber does.
-    let region = Region::from_code(default_region).ok();
-    let mut number = PhoneNumber::parse(input, region).map_err(from_parse_error)?;
-    match number.is_possible_with_reason() {
-        Ok(NumberLengthType::IsPossible) => {}
-        // A number that is only diallable inside its area (a US 7-digit one) is incomplete.
-        Ok(NumberLengthType::IsPossibleLocalOnly) => return Err(PhoneError::TooShort),
-        Err(reason) => return Err(from_validation_error(reason)),
-    }
-    if number.country_code == 1 && !is_nanp_shaped(number.national_number) {
-        return Err(PhoneError::Impossible);
-    }
+    let mut number = parse_possible(input, default_region)?;
     let valid = number.is_valid();
     let kind = PhoneKind::from_lib(number.get_type());
     let region = regions::region_of(&number);
@@ -165,6 +146,40 @@ pub fn analyze(input: &str, default_region: &str) -> Result<PhoneFacts, PhoneErr
         kind,
         valid,
     })
+}
+
+/// The E.164 form of a possible number, with the same `Err`s as [`analyze`]: the sign-up
+/// form's check, which needs neither the number's type nor its validity (matching the
+/// metadata's type patterns is most of `analyze`'s cost).
+pub fn e164(input: &str, default_region: &str) -> Result<String, PhoneError> {
+    let mut number = parse_possible(input, default_region)?;
+    number.extension = None;
+    Ok(number.format_as(PhoneNumberFormat::E164).into_owned())
+}
+
+/// Parses `input` and rejects what cannot be a phone number.
+fn parse_possible(input: &str, default_region: &str) -> Result<PhoneNumber, PhoneError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(PhoneError::Empty);
+    }
+    if input.chars().nth(MAX_INPUT_CHARS).is_some() {
+        return Err(PhoneError::TooLong);
+    }
+    // An unknown region code only matters for numbers without `+`, which then fail to parse
+    // with InvalidCountryCode, as libphonenumber does.
+    let region = Region::from_code(default_region).ok();
+    let number = PhoneNumber::parse(input, region).map_err(from_parse_error)?;
+    match number.is_possible_with_reason() {
+        Ok(NumberLengthType::IsPossible) => {}
+        // A number that is only diallable inside its area (a US 7-digit one) is incomplete.
+        Ok(NumberLengthType::IsPossibleLocalOnly) => return Err(PhoneError::TooShort),
+        Err(reason) => return Err(from_validation_error(reason)),
+    }
+    if number.country_code == 1 && !is_nanp_shaped(number.national_number) {
+        return Err(PhoneError::Impossible);
+    }
+    Ok(number)
 }
 
 /// The NANP's fixed structure, `NXX-NXX-XXXX` with N = 2–9, and no N11 service code as area

@@ -307,3 +307,30 @@ fn kinds_use_veriphone_wire_names() {
         assert_eq!(kind.wire_name(), wire, "{kind:?}");
     }
 }
+
+#[test]
+fn the_forms_e164_agrees_with_the_full_analysis() {
+    // The sign-up form uses the cheap path, the sandbox the full one: they must never differ
+    // on what is a number or on its E.164 form.
+    let inputs = [
+        "(202) 456-1111",
+        "1-800-FLOWERS",
+        "+44 20 7946 0958",
+        "+1 273 555 0100",
+        "202-456-1111 ext. 12",
+        "555-0100",
+        "123-456-7890",
+        "hello",
+        "",
+        "+999 1234",
+        "202-456-11111",
+        "+800 1234 5678",
+    ];
+    for input in inputs {
+        assert_eq!(
+            e164(input, "US"),
+            analyze(input, "US").map(|facts| facts.e164),
+            "{input:?}"
+        );
+    }
+}
