@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::checks::engine::Engine;
@@ -17,6 +16,7 @@ use crate::checks::provider::http_client;
 use crate::checks::veriphone::VeriphoneClient;
 use crate::config::{Settings, Target};
 use crate::sandbox::{self, SandboxHandle};
+use crate::serve::{ServeOptions, serve};
 use crate::telemetry::metrics_handle;
 use crate::web::{self, state::AppState};
 
@@ -95,27 +95,12 @@ impl App {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
-        let signal = async move {
-            shutdown.await;
-            let _ = signalled_tx.send(());
+        let opts = ServeOptions {
+            h2_streams: None,
+            drain: self.grace,
         };
-        // No Nagle: a page must leave the moment it is rendered.
-        let listener = self.listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let server = axum::serve(listener, self.router).with_graceful_shutdown(signal);
-        let grace = self.grace;
-        let deadline = async move {
-            if signalled_rx.await.is_ok() {
-                tokio::time::sleep(grace).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        };
-        tokio::select! {
-            result = server.into_future() => result.context("serving")?,
-            () = deadline => tracing::warn!(?grace, "shutdown grace elapsed with requests still in flight"),
+        if !serve(self.listener, self.router, shutdown, opts).await {
+            tracing::warn!(grace = ?self.grace, "shutdown grace elapsed with requests still in flight");
         }
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown();

@@ -17,7 +17,6 @@ mod clock;
 mod eva;
 mod faults;
 mod latency;
-mod listen;
 mod lob;
 mod state;
 mod veriphone;
@@ -28,6 +27,7 @@ mod tests;
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
@@ -36,6 +36,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
 use tokio::sync::oneshot;
+
+use crate::serve::ServeOptions;
 
 pub use faults::{FAULT_HEADER, FaultRates};
 pub use latency::LatencySpec;
@@ -107,13 +109,20 @@ pub async fn serve(
         .map_err(std::io::Error::other)?;
     let shared = Arc::new(Shared::new(opts));
     let app = routes(Arc::clone(&shared));
-    listen::serve_connections(listener, app, async move {
+    let stop = async move {
         shutdown.await;
         shared.stop();
-    })
-    .await;
+    };
+    crate::serve::serve(listener, app, stop, SERVE).await;
     Ok(())
 }
+
+/// vouch multiplexes thousands of provider calls over one h2c connection to the sandbox: a
+/// stream cap would queue them. Answers in flight get a few seconds to leave on shutdown.
+const SERVE: ServeOptions = ServeOptions {
+    h2_streams: Some(100_000),
+    drain: Duration::from_secs(5),
+};
 
 /// A sandbox running on the current runtime. Dropping it, or calling
 /// [`shutdown`](Self::shutdown), stops the server.
