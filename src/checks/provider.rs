@@ -170,3 +170,23 @@ pub(crate) mod testing {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{Route, testing};
+
+    #[test]
+    fn a_base_url_that_does_not_parse_is_refused_without_being_echoed() {
+        let err = Route::new(
+            testing::http(),
+            "http//user:s3cret@",
+            "/email",
+            Duration::from_secs(1),
+        )
+        .err()
+        .unwrap();
+        assert!(!err.to_string().contains("s3cret"), "{err}");
+    }
+}

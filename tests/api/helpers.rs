@@ -136,6 +136,13 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `POST /api/v1/validate{query}` that must answer 200; its JSON body.
+    pub async fn validate(&self, query: &str, body: &Value) -> Value {
+        let resp = self.post_json(query, body).await;
+        assert_eq!(resp.status(), 200);
+        resp.json().await.unwrap()
+    }
+
     /// Starts graceful shutdown; the server task then finishes in-flight requests.
     pub fn shutdown(&mut self) {
         if let Some(tx) = self.shutdown.take() {

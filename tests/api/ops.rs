@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::{spawn_app, valid_form};
+use crate::helpers::{spawn_app, spawn_app_with, valid_form};
 
 #[tokio::test]
 async fn healthz_answers_ok() {
@@ -54,4 +54,34 @@ async fn shutdown_during_a_slow_request_lets_it_finish() {
     assert!(started.elapsed() < Duration::from_secs(5));
     // Stopped accepting.
     assert!(app.http.get(app.url("/healthz")).send().await.is_err());
+}
+
+#[tokio::test]
+async fn shutdown_waits_no_longer_than_the_grace() {
+    let grace = Duration::from_millis(300);
+    let mut app = spawn_app_with(|s| {
+        s.shutdown_grace = grace;
+        s.provider_timeout = Duration::from_secs(10);
+    })
+    .await;
+    // Far longer than the grace: the request is still in flight when the grace runs out.
+    app.providers_all_pass(Duration::from_secs(4)).await;
+    let request = {
+        let (http, url) = (app.http.clone(), app.url("/sync"));
+        tokio::spawn(async move { http.post(url).form(&valid_form()).send().await })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = Instant::now();
+    app.shutdown();
+    let server = app.server.take().unwrap();
+    tokio::time::timeout(Duration::from_secs(3), server)
+        .await
+        .expect("the server outlived the grace by seconds")
+        .unwrap()
+        .unwrap();
+    assert!(
+        started.elapsed() >= grace,
+        "stopped before the grace ran out"
+    );
+    request.abort();
 }

@@ -113,12 +113,7 @@ async fn provider_verdicts_mark_their_fields() {
         ("state", "MI"),
         ("zip", "12345"),
     ]);
-    let json = app
-        .post_json("", &to_json(&form))
-        .await
-        .json::<serde_json::Value>()
-        .await
-        .unwrap();
+    let json = app.validate("", &to_json(&form)).await;
     let status = |f: &str| json["fields"][f]["status"].as_str().unwrap().to_owned();
     let message = |f: &str| {
         json["fields"][f]["message"]
@@ -155,12 +150,7 @@ async fn a_missing_unit_flags_address_line_two() {
         )))
         .mount(&app.lob)
         .await;
-    let json = app
-        .post_json("", &to_json(&form_with(&[])))
-        .await
-        .json::<serde_json::Value>()
-        .await
-        .unwrap();
+    let json = app.validate("", &to_json(&form_with(&[]))).await;
     assert_eq!(json["fields"]["address2"]["message"], "Invalid address");
     assert_eq!(json["fields"]["address"]["status"], "valid");
 }

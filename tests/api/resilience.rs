@@ -72,12 +72,7 @@ async fn a_refused_connection_leaves_its_fields_unverified() {
     let app = spawn_app_with(|s| s.lob = Endpoint::url("http://127.0.0.1:9", "k")).await;
     // The Lob fake is mounted but unused: Lob's base URL points at a closed port.
     app.providers_all_pass(Duration::ZERO).await;
-    let json: Value = app
-        .post_json("", &to_json(&valid_form()))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let json: Value = app.validate("", &to_json(&valid_form())).await;
     for field in ["address", "city", "state", "zip"] {
         assert_eq!(json["fields"][field]["status"], "unverified", "{field}");
     }
@@ -95,12 +90,7 @@ async fn the_reject_policy_turns_unverified_into_invalid() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&app.veriphone)
         .await;
-    let json: Value = app
-        .post_json("", &to_json(&valid_form()))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let json: Value = app.validate("", &to_json(&valid_form())).await;
     assert_eq!(json["fields"]["phoneNumber"]["status"], "invalid");
     assert_eq!(json["valid"], false);
 }
