@@ -48,8 +48,8 @@ impl From<reqwest::Error> for ProviderError {
 
 /// The one HTTP client of the process: pooled, keep-alive, rustls. Each call also sets its own
 /// timeout; the connect timeout keeps a dead host from eating the whole budget. Redirects are
-/// not followed: no provider redirects, and following one would resend Lob's credentials. With `h2c`,
-/// calls go over cleartext HTTP/2, so thousands in flight share one connection per provider
+/// not followed: no provider redirects, and following one would resend Lob's credentials. With
+/// `h2c`, calls go over cleartext HTTP/2, so thousands in flight share one connection per provider
 /// instead of holding one connection (and its buffers) each.
 pub fn http_client(timeout: Duration, h2c: bool) -> reqwest::Result<reqwest::Client> {
     let builder = reqwest::Client::builder();

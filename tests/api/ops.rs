@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::{spawn_app, spawn_app_with, valid_form};
+use tokio::task::JoinHandle;
+
+use crate::helpers::{TestApp, spawn_app, spawn_app_with, valid_form};
 
 #[tokio::test]
 async fn healthz_answers_ok() {
@@ -31,27 +33,36 @@ async fn metrics_count_requests_and_provider_calls() {
     }
 }
 
+/// A `/sync` submission sent from a task, given time to reach the server: in flight.
+async fn submission_in_flight(app: &TestApp) -> JoinHandle<reqwest::Result<reqwest::Response>> {
+    let (http, url) = (app.http.clone(), app.url("/sync"));
+    let request = tokio::spawn(async move { http.post(url).form(&valid_form()).send().await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    request
+}
+
+/// Starts shutdown and waits for the server to stop, at most `limit`; how long it took.
+async fn shut_down_within(app: &mut TestApp, limit: Duration) -> Duration {
+    let started = Instant::now();
+    app.shutdown();
+    let server = app.server.take().unwrap();
+    tokio::time::timeout(limit, server)
+        .await
+        .expect("the server did not stop in time")
+        .unwrap()
+        .unwrap();
+    started.elapsed()
+}
+
 #[tokio::test]
 async fn shutdown_during_a_slow_request_lets_it_finish() {
     let mut app = spawn_app().await;
     app.providers_all_pass(Duration::from_millis(500)).await;
-    let request = {
-        let (http, url) = (app.http.clone(), app.url("/sync"));
-        tokio::spawn(async move { http.post(url).form(&valid_form()).send().await })
-    };
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let started = Instant::now();
-    app.shutdown();
+    let request = submission_in_flight(&app).await;
+    shut_down_within(&mut app, Duration::from_secs(5)).await;
     let resp = request.await.unwrap().unwrap();
     assert_eq!(resp.status(), 200, "the in-flight request finished");
     assert!(resp.text().await.unwrap().contains("Everything checks out"));
-    let server = app.server.take().unwrap();
-    tokio::time::timeout(Duration::from_secs(5), server)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
-    assert!(started.elapsed() < Duration::from_secs(5));
     // Stopped accepting.
     assert!(app.http.get(app.url("/healthz")).send().await.is_err());
 }
@@ -66,22 +77,8 @@ async fn shutdown_waits_no_longer_than_the_grace() {
     .await;
     // Far longer than the grace: the request is still in flight when the grace runs out.
     app.providers_all_pass(Duration::from_secs(4)).await;
-    let request = {
-        let (http, url) = (app.http.clone(), app.url("/sync"));
-        tokio::spawn(async move { http.post(url).form(&valid_form()).send().await })
-    };
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let started = Instant::now();
-    app.shutdown();
-    let server = app.server.take().unwrap();
-    tokio::time::timeout(Duration::from_secs(3), server)
-        .await
-        .expect("the server outlived the grace by seconds")
-        .unwrap()
-        .unwrap();
-    assert!(
-        started.elapsed() >= grace,
-        "stopped before the grace ran out"
-    );
+    let request = submission_in_flight(&app).await;
+    let took = shut_down_within(&mut app, Duration::from_secs(3)).await;
+    assert!(took >= grace, "stopped before the grace ran out");
     request.abort();
 }
