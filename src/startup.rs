@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use crate::checks::engine::Engine;
 use crate::checks::eva::EvaClient;
 use crate::checks::lob::LobClient;
-use crate::checks::provider::http_client;
+use crate::checks::provider::Transport;
 use crate::checks::veriphone::VeriphoneClient;
 use crate::config::{Settings, Target};
 use crate::sandbox::{self, SandboxHandle};
@@ -51,17 +51,18 @@ impl App {
             (Target::EmbeddedSandbox, None) => String::new(),
         };
         let timeout = settings.provider_timeout;
-        let http = http_client(timeout, settings.use_h2c()).context("building the HTTP client")?;
+        let http =
+            Transport::new(timeout, settings.use_h2c()).context("building the HTTP client")?;
         let engine = Engine {
-            eva: EvaClient::new(http.clone(), &url(&settings.eva.target), timeout)?,
+            eva: EvaClient::new(&http, &url(&settings.eva.target), timeout)?,
             lob: LobClient::new(
-                http.clone(),
+                &http,
                 &url(&settings.lob.target),
                 settings.lob.key.clone(),
                 timeout,
             )?,
             veriphone: VeriphoneClient::new(
-                http,
+                &http,
                 &url(&settings.veriphone.target),
                 settings.veriphone.key.clone(),
                 timeout,

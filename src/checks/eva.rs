@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::provider::{BadUrl, ProviderError, Route, read_json};
+use super::provider::{BadUrl, ProviderError, Route, Transport};
 use crate::domain::email::EmailAddress;
 
 /// Eva's verdict on an address, reduced to what the form decides on.
@@ -37,20 +37,15 @@ struct Data {
 }
 
 impl EvaClient {
-    pub fn new(http: reqwest::Client, base_url: &str, timeout: Duration) -> Result<Self, BadUrl> {
+    pub fn new(http: &Transport, base_url: &str, timeout: Duration) -> Result<Self, BadUrl> {
         Ok(EvaClient {
             route: Route::new(http, base_url, "/email", timeout)?,
         })
     }
 
     pub async fn verify(&self, email: &EmailAddress) -> Result<EmailAnswer, ProviderError> {
-        let resp = self
-            .route
-            .get()
-            .query(&[("email", email.as_ref())])
-            .send()
-            .await?;
-        let envelope: Envelope = read_json(resp).await?;
+        let answer = self.route.get(&[("email", email.as_ref())]).await?;
+        let envelope: Envelope = answer.json()?;
         // Anything but `success` with a `data` object is Eva failing, not the address.
         match (envelope.status.as_str(), envelope.data) {
             ("success", Some(d)) => Ok(EmailAnswer {
@@ -64,17 +59,19 @@ impl EvaClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::provider::testing::{common_failures, serving};
+    use crate::checks::provider::testing::{common_failures, serving, transports};
     use wiremock::matchers::{method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    fn client(server: &MockServer) -> EvaClient {
-        EvaClient::new(
-            crate::checks::provider::testing::http(),
-            &server.uri(),
-            Duration::from_millis(500),
-        )
-        .unwrap()
+    /// Eva's answer to `address`, asked over each transport; the two must agree.
+    async fn verify(server: &MockServer, address: &str) -> Result<EmailAnswer, ProviderError> {
+        let mut answers = Vec::new();
+        for http in transports() {
+            let eva = EvaClient::new(&http, &server.uri(), Duration::from_millis(500)).unwrap();
+            answers.push(eva.verify(&email(address)).await);
+        }
+        assert_eq!(answers[0], answers[1], "pooled and h2c disagree");
+        answers.remove(0)
     }
 
     fn email(s: &str) -> EmailAddress {
@@ -95,12 +92,10 @@ mod tests {
             .and(path("/email"))
             .and(query_param("email", "john+tag&key=x@example.com"))
             .respond_with(ResponseTemplate::new(200).set_body_json(answer(true, true, false)))
-            .expect(1)
+            .expect(2)
             .mount(&server)
             .await;
-        let got = client(&server)
-            .verify(&email("john+tag&key=x@example.com"))
-            .await;
+        let got = verify(&server, "john+tag&key=x@example.com").await;
         assert_eq!(got, Ok(EmailAnswer { acceptable: true }));
     }
 
@@ -116,7 +111,7 @@ mod tests {
                 )))
                 .mount(&server)
                 .await;
-            let got = client(&server).verify(&email("jane@example.com")).await;
+            let got = verify(&server, "jane@example.com").await;
             assert_eq!(
                 got,
                 Ok(EmailAnswer { acceptable: false }),
@@ -134,7 +129,7 @@ mod tests {
             .mount(&server)
             .await;
         assert_eq!(
-            client(&server).verify(&email("a@b.co")).await,
+            verify(&server, "a@b.co").await,
             Ok(EmailAnswer { acceptable: true })
         );
     }
@@ -148,7 +143,7 @@ mod tests {
         )];
         for (template, expected) in common_failures().into_iter().chain(specific) {
             let server = serving("/email", template).await;
-            let got = client(&server).verify(&email("jane@example.com")).await;
+            let got = verify(&server, "jane@example.com").await;
             assert_eq!(got, Err(expected));
         }
     }

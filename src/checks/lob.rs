@@ -6,7 +6,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::provider::{BadUrl, ProviderError, Route, read_json};
+use super::provider::{BadUrl, ProviderError, Route, Transport};
 use crate::domain::address::PostalAddress;
 
 /// Lob's documented `deliverability` values.
@@ -63,7 +63,7 @@ struct Components {
 
 impl LobClient {
     pub fn new(
-        http: reqwest::Client,
+        http: &Transport,
         base_url: &str,
         key: SecretString,
         timeout: Duration,
@@ -76,20 +76,15 @@ impl LobClient {
 
     pub async fn verify(&self, address: &PostalAddress) -> Result<AddressAnswer, ProviderError> {
         let zip = address.zip.full();
-        let resp = self
-            .route
-            .post()
-            .basic_auth(self.key.expose_secret(), Some(""))
-            .form(&[
-                ("primary_line", address.primary_line.as_str()),
-                ("secondary_line", address.secondary_line.as_str()),
-                ("city", address.city.as_str()),
-                ("state", address.state.code()),
-                ("zip_code", zip.as_str()),
-            ])
-            .send()
-            .await?;
-        let answer: Answer = read_json(resp).await?;
+        let form = [
+            ("primary_line", address.primary_line.as_str()),
+            ("secondary_line", address.secondary_line.as_str()),
+            ("city", address.city.as_str()),
+            ("state", address.state.code()),
+            ("zip_code", zip.as_str()),
+        ];
+        let key = Some(self.key.expose_secret());
+        let answer: Answer = self.route.post_form(key, &form).await?.json()?;
         let c = answer.components;
         Ok(AddressAnswer {
             deliverability: answer.deliverability,
@@ -103,19 +98,21 @@ impl LobClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::provider::testing::{common_failures, serving};
+    use crate::checks::provider::testing::{common_failures, serving, transports};
     use crate::domain::address::AddressInput;
     use wiremock::matchers::{body_string, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    fn client(server: &MockServer) -> LobClient {
-        LobClient::new(
-            crate::checks::provider::testing::http(),
-            &server.uri(),
-            "test_k3y".into(),
-            Duration::from_millis(500),
-        )
-        .unwrap()
+    /// Lob's answer for 2600 Pearl St, asked over each transport; the two must agree.
+    async fn verify(server: &MockServer) -> Result<AddressAnswer, ProviderError> {
+        let mut answers = Vec::new();
+        for http in transports() {
+            let timeout = Duration::from_millis(500);
+            let lob = LobClient::new(&http, &server.uri(), "test_k3y".into(), timeout).unwrap();
+            answers.push(lob.verify(&pearl_st()).await);
+        }
+        assert_eq!(answers[0], answers[1], "pooled and h2c disagree");
+        answers.remove(0)
     }
 
     fn pearl_st() -> PostalAddress {
@@ -143,10 +140,10 @@ mod tests {
                 "primary_line=2600+Pearl+St&secondary_line=Apt+2&city=Boulder&state=CO&zip_code=80302",
             ))
             .respond_with(ResponseTemplate::new(200).set_body_json(answer("deliverable")))
-            .expect(1)
+            .expect(2)
             .mount(&server)
             .await;
-        let got = client(&server).verify(&pearl_st()).await.unwrap();
+        let got = verify(&server).await.unwrap();
         assert_eq!(got.deliverability, Deliverability::Deliverable);
         assert_eq!(
             (got.city.as_str(), got.state.as_str(), got.zip_code.as_str()),
@@ -178,11 +175,7 @@ mod tests {
                 .mount(&server)
                 .await;
             assert_eq!(
-                client(&server)
-                    .verify(&pearl_st())
-                    .await
-                    .unwrap()
-                    .deliverability,
+                verify(&server).await.unwrap().deliverability,
                 expected,
                 "{wire}"
             );
@@ -208,7 +201,7 @@ mod tests {
         ];
         for (template, expected) in common_failures().into_iter().chain(specific) {
             let server = serving("/v1/us_verifications", template).await;
-            assert_eq!(client(&server).verify(&pearl_st()).await, Err(expected));
+            assert_eq!(verify(&server).await, Err(expected));
         }
     }
 }

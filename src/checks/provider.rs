@@ -1,10 +1,17 @@
-//! What every provider client shares: the one pooled HTTP client, and the error a call can end
-//! in. A reqwest error is turned into a [`ProviderError`] right away, with its URL stripped:
+//! What every provider client shares: how calls travel, one endpoint ([`Route`]), the answer,
+//! and the error a call can end in. A reqwest error is turned into a [`ProviderError`] right away, with its URL stripped:
 //! Veriphone's URL carries the key, and reqwest prints URLs in `Display` and `Debug`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+use http::HeaderValue;
+use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+
 use super::Outcome;
+use super::h2c::{Channel, Channels};
 
 /// Why a provider gave no verdict. A provider failure is data, not an HTTP error of ours.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -46,27 +53,43 @@ impl From<reqwest::Error> for ProviderError {
     }
 }
 
-/// The one HTTP client of the process: pooled, keep-alive, rustls. Each call also sets its own
-/// timeout; the connect timeout keeps a dead host from eating the whole budget. Redirects are
-/// not followed: no provider redirects, and following one would resend Lob's credentials. With
-/// `h2c`, calls go over cleartext HTTP/2, so thousands in flight share one connection per provider
-/// instead of holding one connection (and its buffers) each.
-pub fn http_client(timeout: Duration, h2c: bool) -> reqwest::Result<reqwest::Client> {
-    let builder = reqwest::Client::builder();
-    let builder = if h2c {
-        builder.http2_prior_knowledge()
-    } else {
-        builder
-    };
-    builder
-        .user_agent(concat!("vouch/", env!("CARGO_PKG_VERSION")))
-        .timeout(timeout)
-        .connect_timeout(timeout.min(Duration::from_secs(2)))
-        .pool_idle_timeout(Duration::from_secs(60))
-        .redirect(reqwest::redirect::Policy::none())
-        .tcp_nodelay(true)
-        .build()
+/// How provider calls travel. Every route shares one reqwest client (pooled, keep-alive,
+/// rustls); with h2c on, routes to `http://` origins use one cleartext HTTP/2 connection per
+/// origin instead (see [`super::h2c`]), so thousands of calls in flight share one connection.
+#[derive(Clone)]
+pub struct Transport {
+    pooled: reqwest::Client,
+    h2c: Option<Arc<Channels>>,
+    connect_timeout: Duration,
 }
+
+impl Transport {
+    /// Each call also sets its own timeout; the connect timeout keeps a dead host from eating
+    /// the whole budget. Redirects are not followed: no provider redirects, and following one
+    /// would resend Lob's credentials.
+    pub fn new(timeout: Duration, h2c: bool) -> reqwest::Result<Transport> {
+        let connect_timeout = timeout.min(Duration::from_secs(2));
+        let pooled = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(timeout)
+            .connect_timeout(connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none())
+            .tcp_nodelay(true)
+            .build()?;
+        Ok(Transport {
+            pooled,
+            h2c: h2c.then(Arc::default),
+            connect_timeout,
+        })
+    }
+}
+
+const USER_AGENT: &str = concat!("vouch/", env!("CARGO_PKG_VERSION"));
+
+/// The most of a provider's answer we read: real answers are under 2 KiB, and a provider
+/// streaming megabytes must not cost us the memory.
+const MAX_BODY: usize = 64 * 1024;
 
 /// A provider base URL that does not parse. The URL itself is left out: it may carry
 /// credentials.
@@ -74,48 +97,156 @@ pub fn http_client(timeout: Duration, h2c: bool) -> reqwest::Result<reqwest::Cli
 #[error("a provider base URL is not a valid URL")]
 pub struct BadUrl;
 
-/// One provider endpoint on the shared client: its full URL, parsed once, and the per-call
+/// One provider endpoint: its full URL, parsed once, how calls to it travel, and the per-call
 /// timeout every request to it carries.
 #[derive(Clone)]
 pub struct Route {
-    http: reqwest::Client,
-    /// Parsed at start-up: a string here would be parsed again on every call.
+    link: Link,
     url: reqwest::Url,
     timeout: Duration,
+}
+
+#[derive(Clone)]
+enum Link {
+    Pooled(reqwest::Client),
+    H2c(Channel),
 }
 
 impl Route {
     /// `base` may end in `/`; the URL never has `//` before `path`.
     pub fn new(
-        http: reqwest::Client,
+        transport: &Transport,
         base: &str,
         path: &str,
         timeout: Duration,
     ) -> Result<Route, BadUrl> {
         let url = reqwest::Url::parse(&format!("{}{path}", base.trim_end_matches('/')))
             .map_err(|_| BadUrl)?;
-        Ok(Route { http, url, timeout })
+        let link = match (&transport.h2c, url.scheme(), url.host_str()) {
+            (Some(channels), "http", Some(host)) => {
+                let port = url.port_or_known_default().unwrap_or(80);
+                Link::H2c(channels.get(&format!("{host}:{port}"), transport.connect_timeout))
+            }
+            _ => Link::Pooled(transport.pooled.clone()),
+        };
+        Ok(Route { link, url, timeout })
     }
 
-    pub fn get(&self) -> reqwest::RequestBuilder {
-        self.http.get(self.url.clone()).timeout(self.timeout)
+    /// `GET` with `query` urlencoded after the route's URL.
+    pub async fn get(&self, query: &[(&str, &str)]) -> Result<Answer, ProviderError> {
+        let uri = self.uri(Some(query))?;
+        let req = http::Request::get(uri).body(Bytes::new());
+        self.send(req).await
     }
 
-    pub fn post(&self) -> reqwest::RequestBuilder {
-        self.http.post(self.url.clone()).timeout(self.timeout)
+    /// `POST` of an urlencoded form, with HTTP basic credentials when `user` is given (an empty
+    /// password, as Lob wants).
+    pub async fn post_form(
+        &self,
+        user: Option<&str>,
+        form: &[(&str, &str)],
+    ) -> Result<Answer, ProviderError> {
+        let body = serde_urlencoded::to_string(form).map_err(|_| unbuildable())?;
+        let mut req = http::Request::post(self.uri(None)?)
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(user) = user {
+            req = req.header(AUTHORIZATION, basic_auth(user)?);
+        }
+        self.send(req.body(Bytes::from(body))).await
+    }
+
+    fn uri(&self, query: Option<&[(&str, &str)]>) -> Result<String, ProviderError> {
+        let mut uri = self.url.as_str().to_owned();
+        if let Some(query) = query {
+            uri.push(if self.url.query().is_some() { '&' } else { '?' });
+            uri.push_str(&serde_urlencoded::to_string(query).map_err(|_| unbuildable())?);
+        }
+        Ok(uri)
+    }
+
+    async fn send(
+        &self,
+        req: Result<http::Request<Bytes>, http::Error>,
+    ) -> Result<Answer, ProviderError> {
+        let mut req = req.map_err(|_| unbuildable())?;
+        req.headers_mut().insert(
+            http::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT),
+        );
+        match &self.link {
+            Link::Pooled(client) => {
+                let mut req = reqwest::Request::try_from(req)?;
+                *req.timeout_mut() = Some(self.timeout);
+                let resp = http::Response::from(client.execute(req).await?);
+                Answer::read(resp).await
+            }
+            Link::H2c(channel) => {
+                let call = async { Answer::read(channel.send(req.map(Full::new)).await?).await };
+                tokio::time::timeout(self.timeout, call)
+                    .await
+                    .map_err(|_| ProviderError::Timeout)?
+            }
+        }
     }
 }
 
-/// Reads a successful answer's body as JSON of type `T`; anything else is the provider's fault.
-pub async fn read_json<T: serde::de::DeserializeOwned>(
-    resp: reqwest::Response,
-) -> Result<T, ProviderError> {
-    // Not `error_for_status`: a redirect (never followed) is a failure too, not a body to parse.
-    if !resp.status().is_success() {
-        return Err(ProviderError::Status(resp.status().as_u16()));
+/// `Basic base64(user:)`, marked sensitive so that HTTP/2 never indexes it and `Debug` hides it.
+fn basic_auth(user: &str) -> Result<HeaderValue, ProviderError> {
+    use base64::Engine;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:"));
+    let mut value = HeaderValue::try_from(format!("Basic {token}")).map_err(|_| unbuildable())?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// A request that could not be built; nothing of it is echoed (it may hold a key).
+fn unbuildable() -> ProviderError {
+    ProviderError::Transport("the request could not be built".to_owned())
+}
+
+/// A provider's answer: its status and (at most [`MAX_BODY`] of) its body.
+#[derive(Debug)]
+pub struct Answer {
+    status: http::StatusCode,
+    body: Bytes,
+}
+
+impl Answer {
+    async fn read<B>(resp: http::Response<B>) -> Result<Answer, ProviderError>
+    where
+        B: hyper::body::Body<Data = Bytes>,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let (parts, body) = resp.into_parts();
+        let body = Limited::new(body, MAX_BODY)
+            .collect()
+            .await
+            .map_err(body_error)?
+            .to_bytes();
+        Ok(Answer {
+            status: parts.status,
+            body,
+        })
     }
-    let body = resp.bytes().await?;
-    serde_json::from_slice(&body).map_err(|_| ProviderError::Malformed)
+
+    /// The body as JSON of type `T` if the status is a success; anything else is the
+    /// provider's fault. (Not only 4xx/5xx: a redirect, never followed, is a failure too.)
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ProviderError> {
+        if !self.status.is_success() {
+            return Err(ProviderError::Status(self.status.as_u16()));
+        }
+        serde_json::from_slice(&self.body).map_err(|_| ProviderError::Malformed)
+    }
+}
+
+fn body_error(err: Box<dyn std::error::Error + Send + Sync>) -> ProviderError {
+    if err.is::<LengthLimitError>() {
+        return ProviderError::Malformed;
+    }
+    match err.downcast::<reqwest::Error>() {
+        Ok(err) => ProviderError::from(*err),
+        Err(err) => ProviderError::Transport(err.to_string()),
+    }
 }
 
 /// Fakes shared by the three clients' wire tests.
@@ -128,9 +259,17 @@ pub(crate) mod testing {
 
     use super::ProviderError;
 
-    /// The process's client as `startup` builds it (no redirects followed), HTTP/1.1.
-    pub(crate) fn http() -> reqwest::Client {
-        super::http_client(Duration::from_secs(2), false).unwrap()
+    /// The process's transport as `startup` builds it (no redirects followed), HTTP/1.1.
+    pub(crate) fn http() -> super::Transport {
+        super::Transport::new(Duration::from_secs(2), false).unwrap()
+    }
+
+    /// Both ways a call can travel to an `http://` provider: reqwest's pool, and h2c.
+    pub(crate) fn transports() -> [super::Transport; 2] {
+        [
+            http(),
+            super::Transport::new(Duration::from_secs(2), true).unwrap(),
+        ]
     }
 
     /// A fake provider answering `template` on `route`.
@@ -173,14 +312,21 @@ pub(crate) mod testing {
 
 #[cfg(test)]
 mod tests {
+    use std::net::SocketAddr;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
-    use super::{Route, testing};
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio::task::JoinHandle;
+    use wiremock::ResponseTemplate;
+
+    use super::{MAX_BODY, ProviderError, Route, Transport, testing};
 
     #[test]
     fn a_base_url_that_does_not_parse_is_refused_without_being_echoed() {
         let err = Route::new(
-            testing::http(),
+            &testing::http(),
             "http//user:s3cret@",
             "/email",
             Duration::from_secs(1),
@@ -188,5 +334,97 @@ mod tests {
         .err()
         .unwrap();
         assert!(!err.to_string().contains("s3cret"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn an_answer_over_the_size_limit_is_malformed() {
+        let huge = "x".repeat(MAX_BODY + 1);
+        let server =
+            testing::serving("/email", ResponseTemplate::new(200).set_body_string(huge)).await;
+        for http in testing::transports() {
+            let route = Route::new(&http, &server.uri(), "/email", Duration::from_secs(2)).unwrap();
+            assert_eq!(route.get(&[]).await.err(), Some(ProviderError::Malformed));
+        }
+    }
+
+    /// A TCP relay in front of a fake provider that counts the connections it accepts and can
+    /// cut them all, as a provider restarting would.
+    struct Relay {
+        addr: SocketAddr,
+        accepted: Arc<AtomicUsize>,
+        pipes: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    }
+
+    impl Relay {
+        async fn start(to: SocketAddr) -> Relay {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let relay = Relay {
+                addr: listener.local_addr().unwrap(),
+                accepted: Arc::default(),
+                pipes: Arc::default(),
+            };
+            let (accepted, pipes) = (relay.accepted.clone(), relay.pipes.clone());
+            tokio::spawn(async move {
+                while let Ok((mut inbound, _)) = listener.accept().await {
+                    accepted.fetch_add(1, Ordering::SeqCst);
+                    let pipe = tokio::spawn(async move {
+                        let mut outbound = TcpStream::connect(to).await.unwrap();
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    });
+                    pipes.lock().unwrap().push(pipe);
+                }
+            });
+            relay
+        }
+
+        fn cut(&self) {
+            for pipe in self.pipes.lock().unwrap().drain(..) {
+                pipe.abort();
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn h2c_calls_in_flight_share_one_connection_and_a_closed_one_is_redialled() {
+        let slow = ResponseTemplate::new(200)
+            .set_body_string("{}")
+            .set_delay(Duration::from_millis(200));
+        let server = testing::serving("/email", slow).await;
+        let relay = Relay::start(*server.address()).await;
+        let h2c = Transport::new(Duration::from_secs(2), true).unwrap();
+        let base = format!("http://{}", relay.addr);
+        let route = Route::new(&h2c, &base, "/email", Duration::from_secs(2)).unwrap();
+
+        let calls = (0..50).map(|_| route.get(&[("email", "a@b.co")]));
+        for answer in futures::future::join_all(calls).await {
+            assert!(answer.unwrap().json::<serde_json::Value>().is_ok());
+        }
+        assert_eq!(relay.accepted.load(Ordering::SeqCst), 1);
+
+        relay.cut();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            route
+                .get(&[])
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .is_ok()
+        );
+        assert_eq!(relay.accepted.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn routes_to_one_origin_share_its_h2c_connection() {
+        let server =
+            testing::serving("/email", ResponseTemplate::new(200).set_body_string("{}")).await;
+        let relay = Relay::start(*server.address()).await;
+        let h2c = Transport::new(Duration::from_secs(2), true).unwrap();
+        let base = format!("http://{}/", relay.addr);
+        for path in ["/email", "/v2/verify", "/email"] {
+            let route = Route::new(&h2c, &base, path, Duration::from_secs(2)).unwrap();
+            let _ = route.get(&[]).await.unwrap();
+        }
+        assert_eq!(relay.accepted.load(Ordering::SeqCst), 1);
     }
 }
