@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::HeaderValue;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use super::Outcome;
 use super::h2c::{Channel, Channels};
@@ -134,8 +134,7 @@ impl Route {
 
     /// `GET` with `query` urlencoded after the route's URL.
     pub async fn get(&self, query: &[(&str, &str)]) -> Result<Answer, ProviderError> {
-        let uri = self.uri(Some(query))?;
-        let req = http::Request::get(uri).body(Bytes::new());
+        let req = build(http::Request::get(self.uri(Some(query))?), Bytes::new())?;
         self.send(req).await
     }
 
@@ -152,7 +151,7 @@ impl Route {
         if let Some(user) = user {
             req = req.header(AUTHORIZATION, basic_auth(user)?);
         }
-        self.send(req.body(Bytes::from(body))).await
+        self.send(build(req, Bytes::from(body))?).await
     }
 
     fn uri(&self, query: Option<&[(&str, &str)]>) -> Result<String, ProviderError> {
@@ -164,30 +163,52 @@ impl Route {
         Ok(uri)
     }
 
-    async fn send(
-        &self,
-        req: Result<http::Request<Bytes>, http::Error>,
-    ) -> Result<Answer, ProviderError> {
-        let mut req = req.map_err(|_| unbuildable())?;
-        req.headers_mut().insert(
-            http::header::USER_AGENT,
-            HeaderValue::from_static(USER_AGENT),
-        );
+    // The request is boxed: every async layer that holds one keeps its own 256 bytes for it
+    // while the call is in flight. The pooled branch is boxed too (its state is twice the h2c
+    // branch's): calls over TLS are rare and slow enough not to notice one more allocation.
+    async fn send(&self, req: Box<http::Request<Bytes>>) -> Result<Answer, ProviderError> {
         match &self.link {
-            Link::Pooled(client) => {
-                let mut req = reqwest::Request::try_from(req)?;
-                *req.timeout_mut() = Some(self.timeout);
-                let resp = http::Response::from(client.execute(req).await?);
-                Answer::read(resp).await
-            }
-            Link::H2c(channel) => {
-                let call = async { Answer::read(channel.send(req.map(Full::new)).await?).await };
-                tokio::time::timeout(self.timeout, call)
-                    .await
-                    .map_err(|_| ProviderError::Timeout)?
-            }
+            Link::Pooled(client) => Box::pin(pooled(client, req, self.timeout)).await,
+            Link::H2c(channel) => h2c(channel, req, self.timeout).await,
         }
     }
+}
+
+/// The request with our user agent, boxed (see [`Route::send`]).
+fn build(
+    req: http::request::Builder,
+    body: Bytes,
+) -> Result<Box<http::Request<Bytes>>, ProviderError> {
+    let req = req
+        .header(
+            http::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT),
+        )
+        .body(body)
+        .map_err(|_| unbuildable())?;
+    Ok(Box::new(req))
+}
+
+async fn pooled(
+    client: &reqwest::Client,
+    req: Box<http::Request<Bytes>>,
+    timeout: Duration,
+) -> Result<Answer, ProviderError> {
+    let mut req = reqwest::Request::try_from(*req)?;
+    *req.timeout_mut() = Some(timeout);
+    let resp = http::Response::from(client.execute(req).await?);
+    Answer::read(resp).await
+}
+
+async fn h2c(
+    channel: &Channel,
+    req: Box<http::Request<Bytes>>,
+    timeout: Duration,
+) -> Result<Answer, ProviderError> {
+    let (status, body) = tokio::time::timeout(timeout, channel.send(req, MAX_BODY))
+        .await
+        .map_err(|_| ProviderError::Timeout)??;
+    Ok(Answer { status, body })
 }
 
 /// `Basic base64(user:)`, marked sensitive so that HTTP/2 never indexes it and `Debug` hides it.
