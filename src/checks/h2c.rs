@@ -59,7 +59,7 @@ struct Inner {
 #[derive(Clone)]
 struct Live {
     sender: Sender,
-    /// Set by the task driving the connection when the connection ends.
+    /// Set when the connection ends (by the task driving it) or refuses a new stream.
     ended: Arc<AtomicBool>,
 }
 
@@ -208,4 +208,159 @@ async fn read_body(mut body: RecvStream, max_body: usize) -> Result<Bytes, Provi
 
 fn transport(err: h2::Error) -> ProviderError {
     ProviderError::Transport(err.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use axum::Router;
+    use axum::routing::get;
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio::task::JoinHandle;
+    use wiremock::ResponseTemplate;
+
+    use crate::checks::provider::{Route, Transport, testing};
+    use crate::serve::{ServeOptions, serve};
+
+    /// A TCP relay in front of a fake provider that counts the connections it accepts and can
+    /// cut them all, as a provider restarting would.
+    struct Relay {
+        addr: SocketAddr,
+        accepted: Arc<AtomicUsize>,
+        pipes: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    }
+
+    impl Relay {
+        async fn start(to: SocketAddr) -> Relay {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let relay = Relay {
+                addr: listener.local_addr().unwrap(),
+                accepted: Arc::default(),
+                pipes: Arc::default(),
+            };
+            let (accepted, pipes) = (relay.accepted.clone(), relay.pipes.clone());
+            tokio::spawn(async move {
+                while let Ok((mut inbound, _)) = listener.accept().await {
+                    accepted.fetch_add(1, Ordering::SeqCst);
+                    let pipe = tokio::spawn(async move {
+                        let mut outbound = TcpStream::connect(to).await.unwrap();
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    });
+                    pipes.lock().unwrap().push(pipe);
+                }
+            });
+            relay
+        }
+
+        fn cut(&self) {
+            for pipe in self.pipes.lock().unwrap().drain(..) {
+                pipe.abort();
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn h2c_calls_in_flight_share_one_connection_and_a_closed_one_is_redialled() {
+        let slow = ResponseTemplate::new(200)
+            .set_body_string("{}")
+            .set_delay(Duration::from_millis(200));
+        let server = testing::serving("/email", slow).await;
+        let relay = Relay::start(*server.address()).await;
+        let h2c = Transport::new(Duration::from_secs(2), true).unwrap();
+        let base = format!("http://{}", relay.addr);
+        let route = Route::new(&h2c, &base, "/email", Duration::from_secs(2)).unwrap();
+
+        let calls = (0..50).map(|_| route.get(&[("email", "a@b.co")]));
+        for answer in futures::future::join_all(calls).await {
+            assert!(answer.unwrap().json::<serde_json::Value>().is_ok());
+        }
+        assert_eq!(relay.accepted.load(Ordering::SeqCst), 1);
+
+        relay.cut();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            route
+                .get(&[])
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .is_ok()
+        );
+        assert_eq!(relay.accepted.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn routes_to_one_origin_share_its_h2c_connection() {
+        let server =
+            testing::serving("/email", ResponseTemplate::new(200).set_body_string("{}")).await;
+        let relay = Relay::start(*server.address()).await;
+        let h2c = Transport::new(Duration::from_secs(2), true).unwrap();
+        let base = format!("http://{}/", relay.addr);
+        for path in ["/email", "/v2/verify", "/email"] {
+            let route = Route::new(&h2c, &base, path, Duration::from_secs(2)).unwrap();
+            let _ = route.get(&[]).await.unwrap();
+        }
+        assert_eq!(relay.accepted.load(Ordering::SeqCst), 1);
+    }
+
+    /// A provider that answers `/email` after 300 ms, served (HTTP/2 included) by our own accept
+    /// loop on `listener` until `stop` resolves; it then sends GOAWAY and drains.
+    fn slow_provider(
+        listener: TcpListener,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> JoinHandle<bool> {
+        let slow = Router::new().route(
+            "/email",
+            get(|| async {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                "{}"
+            }),
+        );
+        let opts = ServeOptions {
+            h2_streams: None,
+            drain: Duration::from_secs(5),
+        };
+        tokio::spawn(serve(listener, slow, stop, opts))
+    }
+
+    #[tokio::test]
+    async fn a_provider_restarting_gracefully_loses_no_call() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let old = slow_provider(listener, async {
+            let _ = stopped.await;
+        });
+        let h2c = Transport::new(Duration::from_secs(2), true).unwrap();
+        let route = Route::new(
+            &h2c,
+            &format!("http://{addr}"),
+            "/email",
+            Duration::from_secs(2),
+        )
+        .unwrap();
+
+        let in_flight = tokio::spawn({
+            let route = route.clone();
+            async move { route.get(&[]).await.map(|a| a.json::<serde_json::Value>()) }
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        // The old process says GOAWAY and stops listening; a new one takes the port.
+        stop.send(()).unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let _new = slow_provider(
+            TcpListener::bind(addr).await.unwrap(),
+            std::future::pending(),
+        );
+
+        let after = route.get(&[]).await.map(|a| a.json::<serde_json::Value>());
+        assert!(matches!(after, Ok(Ok(_))), "{after:?}");
+        let before = in_flight.await.unwrap();
+        assert!(matches!(before, Ok(Ok(_))), "{before:?}");
+        assert!(old.await.unwrap(), "the old provider drained");
+    }
 }

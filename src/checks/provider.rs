@@ -333,16 +333,11 @@ pub(crate) mod testing {
 
 #[cfg(test)]
 mod tests {
-    use std::net::SocketAddr;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
-    use tokio::net::{TcpListener, TcpStream};
-    use tokio::task::JoinHandle;
     use wiremock::ResponseTemplate;
 
-    use super::{MAX_BODY, ProviderError, Route, Transport, testing};
+    use super::{MAX_BODY, ProviderError, Route, testing};
 
     #[test]
     fn a_base_url_that_does_not_parse_is_refused_without_being_echoed() {
@@ -366,86 +361,5 @@ mod tests {
             let route = Route::new(&http, &server.uri(), "/email", Duration::from_secs(2)).unwrap();
             assert_eq!(route.get(&[]).await.err(), Some(ProviderError::Malformed));
         }
-    }
-
-    /// A TCP relay in front of a fake provider that counts the connections it accepts and can
-    /// cut them all, as a provider restarting would.
-    struct Relay {
-        addr: SocketAddr,
-        accepted: Arc<AtomicUsize>,
-        pipes: Arc<Mutex<Vec<JoinHandle<()>>>>,
-    }
-
-    impl Relay {
-        async fn start(to: SocketAddr) -> Relay {
-            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let relay = Relay {
-                addr: listener.local_addr().unwrap(),
-                accepted: Arc::default(),
-                pipes: Arc::default(),
-            };
-            let (accepted, pipes) = (relay.accepted.clone(), relay.pipes.clone());
-            tokio::spawn(async move {
-                while let Ok((mut inbound, _)) = listener.accept().await {
-                    accepted.fetch_add(1, Ordering::SeqCst);
-                    let pipe = tokio::spawn(async move {
-                        let mut outbound = TcpStream::connect(to).await.unwrap();
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    });
-                    pipes.lock().unwrap().push(pipe);
-                }
-            });
-            relay
-        }
-
-        fn cut(&self) {
-            for pipe in self.pipes.lock().unwrap().drain(..) {
-                pipe.abort();
-            }
-        }
-    }
-
-    #[tokio::test]
-    async fn h2c_calls_in_flight_share_one_connection_and_a_closed_one_is_redialled() {
-        let slow = ResponseTemplate::new(200)
-            .set_body_string("{}")
-            .set_delay(Duration::from_millis(200));
-        let server = testing::serving("/email", slow).await;
-        let relay = Relay::start(*server.address()).await;
-        let h2c = Transport::new(Duration::from_secs(2), true).unwrap();
-        let base = format!("http://{}", relay.addr);
-        let route = Route::new(&h2c, &base, "/email", Duration::from_secs(2)).unwrap();
-
-        let calls = (0..50).map(|_| route.get(&[("email", "a@b.co")]));
-        for answer in futures::future::join_all(calls).await {
-            assert!(answer.unwrap().json::<serde_json::Value>().is_ok());
-        }
-        assert_eq!(relay.accepted.load(Ordering::SeqCst), 1);
-
-        relay.cut();
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        assert!(
-            route
-                .get(&[])
-                .await
-                .unwrap()
-                .json::<serde_json::Value>()
-                .is_ok()
-        );
-        assert_eq!(relay.accepted.load(Ordering::SeqCst), 2);
-    }
-
-    #[tokio::test]
-    async fn routes_to_one_origin_share_its_h2c_connection() {
-        let server =
-            testing::serving("/email", ResponseTemplate::new(200).set_body_string("{}")).await;
-        let relay = Relay::start(*server.address()).await;
-        let h2c = Transport::new(Duration::from_secs(2), true).unwrap();
-        let base = format!("http://{}/", relay.addr);
-        for path in ["/email", "/v2/verify", "/email"] {
-            let route = Route::new(&h2c, &base, path, Duration::from_secs(2)).unwrap();
-            let _ = route.get(&[]).await.unwrap();
-        }
-        assert_eq!(relay.accepted.load(Ordering::SeqCst), 1);
     }
 }
