@@ -24,6 +24,9 @@ use super::provider::ProviderError;
 
 type Sender = SendRequest<Bytes>;
 
+/// The most header bytes (HPACK-decoded) an answer may carry; real answers carry under 1 KiB.
+const MAX_HEADERS: u32 = 64 * 1024;
+
 /// One h2c channel per origin (`host:port`), shared by every route to that origin.
 #[derive(Default)]
 pub struct Channels {
@@ -148,10 +151,12 @@ impl Channel {
             .await
             .map_err(|_| ProviderError::Connect)?;
         tcp.set_nodelay(true).map_err(|_| ProviderError::Connect)?;
-        // hyper's client windows: credit only, no memory is reserved for them.
+        // hyper's client windows: credit only, no memory is reserved for them. Headers are
+        // capped like bodies: h2 would otherwise buffer up to 16 MiB of them per answer.
         let (sender, mut conn) = client::Builder::new()
             .initial_window_size(2 * 1024 * 1024)
             .initial_connection_window_size(5 * 1024 * 1024)
+            .max_header_list_size(MAX_HEADERS)
             .handshake(tcp)
             .await
             .map_err(|_| ProviderError::Connect)?;
@@ -305,6 +310,24 @@ mod tests {
             let _ = route.get(&[]).await.unwrap();
         }
         assert_eq!(relay.accepted.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn an_answer_with_oversized_headers_is_an_error_not_a_hang() {
+        let huge = ResponseTemplate::new(200)
+            .insert_header("x-padding", "x".repeat(100 * 1024).as_str())
+            .set_body_string("{}");
+        let server = testing::serving("/email", huge).await;
+        let h2c = Transport::new(Duration::from_secs(2), true).unwrap();
+        let route = Route::new(&h2c, &server.uri(), "/email", Duration::from_secs(2)).unwrap();
+        let err = route.get(&[]).await.err();
+        assert!(
+            matches!(
+                err,
+                Some(crate::checks::provider::ProviderError::Transport(_))
+            ),
+            "{err:?}"
+        );
     }
 
     /// A provider that answers `/email` after 300 ms, served (HTTP/2 included) by our own accept

@@ -1,6 +1,7 @@
 //! What every provider client shares: how calls travel, one endpoint ([`Route`]), the answer,
-//! and the error a call can end in. A reqwest error is turned into a [`ProviderError`] right away, with its URL stripped:
-//! Veriphone's URL carries the key, and reqwest prints URLs in `Display` and `Debug`.
+//! and the error a call can end in. A reqwest error is turned into a [`ProviderError`] right
+//! away, with its URL stripped: Veriphone's URL carries the key, and reqwest prints URLs in
+//! `Display` and `Debug`. h2 errors carry no URL.
 
 use std::sync::Arc;
 use std::time::Duration;
