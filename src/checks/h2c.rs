@@ -14,13 +14,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use h2::RecvStream;
 use h2::client::{self, ResponseFuture, SendRequest};
 use http::{Request, StatusCode};
 use tokio::net::TcpStream;
 
-use super::provider::ProviderError;
+use super::provider::{Body, ProviderError};
 
 type Sender = SendRequest<Bytes>;
 
@@ -76,17 +76,15 @@ impl Channel {
         }))
     }
 
-    /// Sends `req` (absolute URI) and reads the answer's status and body, refusing a body over
-    /// `max_body` bytes as malformed.
+    /// Sends `req` (absolute URI) and reads the answer's status and body.
     pub async fn send(
         &self,
         req: Box<Request<Bytes>>,
-        max_body: usize,
     ) -> Result<(StatusCode, Bytes), ProviderError> {
         let answer = self.open(req).await?;
         let resp = answer.await.map_err(transport)?;
         let status = resp.status();
-        let body = read_body(resp.into_body(), max_body).await?;
+        let body = read_body(resp.into_body()).await?;
         Ok((status, body))
     }
 
@@ -194,21 +192,14 @@ async fn peer_gone(pings: Option<h2::PingPong>) {
 }
 
 /// The whole body, giving its flow-control credit back as it arrives.
-async fn read_body(mut body: RecvStream, max_body: usize) -> Result<Bytes, ProviderError> {
-    let mut whole = BytesMut::new();
-    while let Some(chunk) = body.data().await {
+async fn read_body(mut stream: RecvStream) -> Result<Bytes, ProviderError> {
+    let mut body = Body::default();
+    while let Some(chunk) = stream.data().await {
         let chunk = chunk.map_err(transport)?;
-        let _ = body.flow_control().release_capacity(chunk.len());
-        if whole.len() + chunk.len() > max_body {
-            return Err(ProviderError::Malformed);
-        }
-        // The usual answer is one DATA frame: keep it as it is.
-        if whole.is_empty() && body.is_end_stream() {
-            return Ok(chunk);
-        }
-        whole.extend_from_slice(&chunk);
+        let _ = stream.flow_control().release_capacity(chunk.len());
+        body.push(&chunk)?;
     }
-    Ok(whole.freeze())
+    Ok(body.into_bytes())
 }
 
 fn transport(err: h2::Error) -> ProviderError {

@@ -6,10 +6,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::HeaderValue;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use super::Outcome;
 use super::h2c::{Channel, Channels};
@@ -197,8 +196,15 @@ async fn pooled(
 ) -> Result<Answer, ProviderError> {
     let mut req = reqwest::Request::try_from(*req)?;
     *req.timeout_mut() = Some(timeout);
-    let resp = http::Response::from(client.execute(req).await?);
-    Answer::read(resp).await
+    let mut resp = client.execute(req).await?;
+    let mut body = Body::default();
+    while let Some(chunk) = resp.chunk().await? {
+        body.push(&chunk)?;
+    }
+    Ok(Answer {
+        status: resp.status(),
+        body: body.into_bytes(),
+    })
 }
 
 async fn h2c(
@@ -206,7 +212,7 @@ async fn h2c(
     req: Box<http::Request<Bytes>>,
     timeout: Duration,
 ) -> Result<Answer, ProviderError> {
-    let (status, body) = tokio::time::timeout(timeout, channel.send(req, MAX_BODY))
+    let (status, body) = tokio::time::timeout(timeout, channel.send(req))
         .await
         .map_err(|_| ProviderError::Timeout)??;
     Ok(Answer { status, body })
@@ -234,23 +240,6 @@ pub struct Answer {
 }
 
 impl Answer {
-    async fn read<B>(resp: http::Response<B>) -> Result<Answer, ProviderError>
-    where
-        B: hyper::body::Body<Data = Bytes>,
-        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    {
-        let (parts, body) = resp.into_parts();
-        let body = Limited::new(body, MAX_BODY)
-            .collect()
-            .await
-            .map_err(body_error)?
-            .to_bytes();
-        Ok(Answer {
-            status: parts.status,
-            body,
-        })
-    }
-
     /// The body as JSON of type `T` if the status is a success; anything else is the
     /// provider's fault. (Not only 4xx/5xx: a redirect, never followed, is a failure too.)
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ProviderError> {
@@ -261,13 +250,22 @@ impl Answer {
     }
 }
 
-fn body_error(err: Box<dyn std::error::Error + Send + Sync>) -> ProviderError {
-    if err.is::<LengthLimitError>() {
-        return ProviderError::Malformed;
+/// An answer's body as its chunks arrive, refused past [`MAX_BODY`]; both transports read
+/// through it.
+#[derive(Default)]
+pub(super) struct Body(BytesMut);
+
+impl Body {
+    pub(super) fn push(&mut self, chunk: &[u8]) -> Result<(), ProviderError> {
+        if self.0.len() + chunk.len() > MAX_BODY {
+            return Err(ProviderError::Malformed);
+        }
+        self.0.extend_from_slice(chunk);
+        Ok(())
     }
-    match err.downcast::<reqwest::Error>() {
-        Ok(err) => ProviderError::from(*err),
-        Err(err) => ProviderError::Transport(err.to_string()),
+
+    pub(super) fn into_bytes(self) -> Bytes {
+        self.0.freeze()
     }
 }
 
