@@ -59,19 +59,18 @@ impl EvaClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::provider::testing::{common_failures, serving, transports};
+    use crate::checks::provider::testing::{common_failures, on_both, serving};
     use wiremock::matchers::{method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     /// Eva's answer to `address`, asked over each transport; the two must agree.
     async fn verify(server: &MockServer, address: &str) -> Result<EmailAnswer, ProviderError> {
-        let mut answers = Vec::new();
-        for http in transports() {
-            let eva = EvaClient::new(&http, &server.uri(), Duration::from_millis(500)).unwrap();
-            answers.push(eva.verify(&email(address)).await);
-        }
-        assert_eq!(answers[0], answers[1], "pooled and h2c disagree");
-        answers.remove(0)
+        let base = &server.uri();
+        on_both(|http| async move {
+            let eva = EvaClient::new(&http, base, Duration::from_millis(500)).unwrap();
+            eva.verify(&email(address)).await
+        })
+        .await
     }
 
     fn email(s: &str) -> EmailAddress {

@@ -98,21 +98,20 @@ impl LobClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::provider::testing::{common_failures, serving, transports};
+    use crate::checks::provider::testing::{common_failures, on_both, serving};
     use crate::domain::address::AddressInput;
     use wiremock::matchers::{body_string, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     /// Lob's answer for 2600 Pearl St, asked over each transport; the two must agree.
     async fn verify(server: &MockServer) -> Result<AddressAnswer, ProviderError> {
-        let mut answers = Vec::new();
-        for http in transports() {
+        let base = &server.uri();
+        on_both(|http| async move {
             let timeout = Duration::from_millis(500);
-            let lob = LobClient::new(&http, &server.uri(), "test_k3y".into(), timeout).unwrap();
-            answers.push(lob.verify(&pearl_st()).await);
-        }
-        assert_eq!(answers[0], answers[1], "pooled and h2c disagree");
-        answers.remove(0)
+            let lob = LobClient::new(&http, base, "test_k3y".into(), timeout).unwrap();
+            lob.verify(&pearl_st()).await
+        })
+        .await
     }
 
     fn pearl_st() -> PostalAddress {

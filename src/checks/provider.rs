@@ -292,6 +292,18 @@ pub(crate) mod testing {
         ]
     }
 
+    /// `call`'s answer over each transport, checked to be the same both ways.
+    pub(crate) async fn on_both<T, Fut>(call: impl Fn(super::Transport) -> Fut) -> T
+    where
+        T: PartialEq + std::fmt::Debug,
+        Fut: std::future::Future<Output = T>,
+    {
+        let [pooled, h2c] = transports();
+        let (first, second) = (call(pooled).await, call(h2c).await);
+        assert_eq!(first, second, "pooled and h2c disagree");
+        first
+    }
+
     /// A fake provider answering `template` on `route`.
     pub(crate) async fn serving(route: &str, template: ResponseTemplate) -> MockServer {
         let server = MockServer::start().await;
