@@ -60,8 +60,10 @@ impl EvaClient {
 mod tests {
     use super::*;
     use crate::checks::provider::testing::{common_failures, on_both, serving};
-    use wiremock::matchers::{method, path, query_param};
+    use wiremock::matchers::{header, method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    const USER_AGENT: &str = concat!("vouch/", env!("CARGO_PKG_VERSION"));
 
     /// Eva's answer to `address`, asked over each transport; the two must agree.
     async fn verify(server: &MockServer, address: &str) -> Result<EmailAnswer, ProviderError> {
@@ -90,6 +92,7 @@ mod tests {
         Mock::given(method("GET"))
             .and(path("/email"))
             .and(query_param("email", "john+tag&key=x@example.com"))
+            .and(header("user-agent", USER_AGENT))
             .respond_with(ResponseTemplate::new(200).set_body_json(answer(true, true, false)))
             .expect(2)
             .mount(&server)

@@ -69,8 +69,8 @@ impl Transport {
     /// would resend Lob's credentials.
     pub fn new(timeout: Duration, h2c: bool) -> reqwest::Result<Transport> {
         let connect_timeout = timeout.min(Duration::from_secs(2));
+        // No client-wide user agent: `build` gives every request ours, on both transports.
         let pooled = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
             .timeout(timeout)
             .connect_timeout(connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
