@@ -27,10 +27,28 @@ type Sender = SendRequest<Bytes>;
 /// The most header bytes (HPACK-decoded) an answer may carry; real answers carry under 1 KiB.
 const MAX_HEADERS: u32 = 64 * 1024;
 
+/// How often an open connection is pinged, and how long a pong may take before the peer is
+/// taken for gone.
+#[derive(Debug, Clone, Copy)]
+struct Pings {
+    every: Duration,
+    patience: Duration,
+}
+
+impl Default for Pings {
+    fn default() -> Self {
+        Pings {
+            every: Duration::from_secs(30),
+            patience: Duration::from_secs(10),
+        }
+    }
+}
+
 /// One h2c channel per origin (`host:port`), shared by every route to that origin.
 #[derive(Default)]
 pub struct Channels {
     by_origin: Mutex<HashMap<String, Channel>>,
+    pings: Pings,
 }
 
 impl Channels {
@@ -41,7 +59,7 @@ impl Channels {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         map.entry(origin.to_owned())
-            .or_insert_with(|| Channel::new(origin, connect_timeout))
+            .or_insert_with(|| Channel::new(origin, connect_timeout, self.pings))
             .clone()
     }
 }
@@ -53,6 +71,7 @@ pub struct Channel(Arc<Inner>);
 struct Inner {
     origin: String,
     connect_timeout: Duration,
+    pings: Pings,
     /// Held only to clone or replace the connection, never across an await.
     live: Mutex<Option<Live>>,
     /// One dial at a time: a thousand calls finding the connection gone make one connection.
@@ -67,10 +86,11 @@ struct Live {
 }
 
 impl Channel {
-    fn new(origin: &str, connect_timeout: Duration) -> Channel {
+    fn new(origin: &str, connect_timeout: Duration, pings: Pings) -> Channel {
         Channel(Arc::new(Inner {
             origin: origin.to_owned(),
             connect_timeout,
+            pings,
             live: Mutex::new(None),
             dialing: tokio::sync::Mutex::new(()),
         }))
@@ -160,13 +180,13 @@ impl Channel {
             .map_err(|_| ProviderError::Connect)?;
         let ended = Arc::new(AtomicBool::new(false));
         let (origin, flag) = (self.0.origin.clone(), Arc::clone(&ended));
-        let pings = conn.ping_pong();
+        let (pings, ping_pong) = (self.0.pings, conn.ping_pong());
         tokio::spawn(async move {
             tokio::select! {
                 result = &mut conn => if let Err(err) = result {
                     tracing::debug!(%origin, error = %err, "h2c connection to a provider ended");
                 },
-                () = peer_gone(pings) => {
+                () = peer_gone(ping_pong, pings) => {
                     tracing::debug!(%origin, "h2c provider stopped answering pings");
                 }
             }
@@ -178,13 +198,13 @@ impl Channel {
 
 /// Resolves when the peer stops answering pings (a host that vanished without closing, a
 /// dropped NAT entry); never, if pings are unavailable.
-async fn peer_gone(pings: Option<h2::PingPong>) {
-    let Some(mut pings) = pings else {
+async fn peer_gone(ping_pong: Option<h2::PingPong>, pings: Pings) {
+    let Some(mut ping_pong) = ping_pong else {
         return std::future::pending().await;
     };
     loop {
-        tokio::time::sleep(Duration::from_secs(30)).await;
-        let pong = tokio::time::timeout(Duration::from_secs(10), pings.ping(h2::Ping::opaque()));
+        tokio::time::sleep(pings.every).await;
+        let pong = tokio::time::timeout(pings.patience, ping_pong.ping(h2::Ping::opaque()));
         if !matches!(pong.await, Ok(Ok(_))) {
             return;
         }
@@ -219,6 +239,10 @@ mod tests {
     use tokio::task::JoinHandle;
     use wiremock::ResponseTemplate;
 
+    use bytes::Bytes;
+    use http::Request;
+
+    use super::{Channels, Pings};
     use crate::checks::provider::{Route, Transport, testing};
     use crate::serve::{ServeOptions, serve};
 
@@ -228,6 +252,7 @@ mod tests {
         addr: SocketAddr,
         accepted: Arc<AtomicUsize>,
         pipes: Arc<Mutex<Vec<JoinHandle<()>>>>,
+        frozen: Arc<tokio::sync::Notify>,
     }
 
     impl Relay {
@@ -237,19 +262,32 @@ mod tests {
                 addr: listener.local_addr().unwrap(),
                 accepted: Arc::default(),
                 pipes: Arc::default(),
+                frozen: Arc::default(),
             };
             let (accepted, pipes) = (relay.accepted.clone(), relay.pipes.clone());
+            let frozen = relay.frozen.clone();
             tokio::spawn(async move {
                 while let Ok((mut inbound, _)) = listener.accept().await {
                     accepted.fetch_add(1, Ordering::SeqCst);
+                    let frozen = frozen.clone();
                     let pipe = tokio::spawn(async move {
                         let mut outbound = TcpStream::connect(to).await.unwrap();
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        let relay = tokio::io::copy_bidirectional(&mut inbound, &mut outbound);
+                        tokio::select! {
+                            _ = relay => {}
+                            // Silent, yet open: nothing passes and nothing closes.
+                            () = frozen.notified() => std::future::pending().await,
+                        }
                     });
                     pipes.lock().unwrap().push(pipe);
                 }
             });
             relay
+        }
+
+        /// The connections so far stop passing bytes but stay open: a host that vanished.
+        fn freeze(&self) {
+            self.frozen.notify_waiters();
         }
 
         fn cut(&self) {
@@ -319,6 +357,34 @@ mod tests {
             ),
             "{err:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_provider_gone_silent_is_found_by_pings_and_redialled() {
+        let server =
+            testing::serving("/email", ResponseTemplate::new(200).set_body_string("{}")).await;
+        let relay = Relay::start(*server.address()).await;
+        let channels = Channels {
+            pings: Pings {
+                every: Duration::from_millis(100),
+                patience: Duration::from_millis(200),
+            },
+            ..Channels::default()
+        };
+        let channel = channels.get(&relay.addr.to_string(), Duration::from_secs(1));
+        let url = format!("http://{}/email", relay.addr);
+        let call = || {
+            let req = Request::get(url.as_str()).body(Bytes::new()).unwrap();
+            tokio::time::timeout(Duration::from_secs(2), channel.send(Box::new(req)))
+        };
+        assert!(matches!(call().await, Ok(Ok(_))));
+
+        relay.freeze();
+        // The next ping (within 100 ms) goes unanswered for 200 ms: the connection is dropped.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let after = call().await;
+        assert!(matches!(after, Ok(Ok(_))), "{after:?}");
+        assert_eq!(relay.accepted.load(Ordering::SeqCst), 2);
     }
 
     /// A provider that answers `/email` after 300 ms, served (HTTP/2 included) by our own accept
