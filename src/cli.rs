@@ -2,6 +2,7 @@
 //! variable and default, as design.md's configuration table does.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -93,6 +94,9 @@ pub struct ServeArgs {
     /// connection per provider carries every call at once. The embedded sandbox always gets it.
     #[arg(long, env = "VOUCH_PROVIDER_H2C", value_enum, default_value = "off")]
     pub provider_h2c: Switch,
+    /// Threads serving requests, each with its own event loop [default: one per CPU].
+    #[arg(long, env = "VOUCH_WORKERS")]
+    pub workers: Option<NonZeroUsize>,
     /// Eva's base URL (live: https://api.eva.pingutil.com). Always wins over --providers.
     #[arg(long, env = "EVA_BASE_URL", value_parser = base_url)]
     pub eva_base_url: Option<String>,

@@ -2,6 +2,7 @@
 //! Errors name the variable at fault, never a value.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -51,6 +52,8 @@ pub struct Settings {
     pub sandbox: SandboxOptions,
     /// HTTP/2 by prior knowledge to http:// providers (see `--provider-h2c`).
     pub provider_h2c: bool,
+    /// Threads serving requests, each with its own event loop.
+    pub workers: NonZeroUsize,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -105,6 +108,7 @@ impl Settings {
                 ..SandboxOptions::default()
             },
             provider_h2c: args.provider_h2c == Switch::On,
+            workers: args.workers.unwrap_or_else(default_workers),
         };
         if settings.provider_h2c
             && settings
@@ -133,6 +137,11 @@ impl Settings {
         self.endpoints()
             .any(|e| e.target == Target::EmbeddedSandbox)
     }
+}
+
+/// One per CPU, as many as can run at once.
+fn default_workers() -> NonZeroUsize {
+    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
 }
 
 #[cfg(test)]

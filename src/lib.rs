@@ -26,3 +26,4 @@ pub mod serve;
 pub mod startup;
 pub mod telemetry;
 pub mod web;
+pub mod workers;

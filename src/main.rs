@@ -13,14 +13,13 @@ use vouch::startup::{App, shutdown_signal};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     vouch::telemetry::init_logs();
     let result = match cli.command {
-        None => serve(cli.serve).await,
-        Some(Command::Serve(args)) => serve(args).await,
-        Some(Command::Sandbox(args)) => sandbox(args).await,
+        None => serve(cli.serve),
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Sandbox(args)) => sandbox(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -31,7 +30,8 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+/// This thread's event loop is worker 0; `App` starts the others (vouch::workers).
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let settings = match Settings::from_args(&args) {
         Ok(s) => s,
         // Bad configuration exits 2 before listening, like clap's own errors.
@@ -39,12 +39,23 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .error(clap::error::ErrorKind::MissingRequiredArgument, e)
             .exit(),
     };
-    let app = App::build(settings).await?;
-    tracing::info!(addr = %app.local_addr()?, "vouch serving");
-    app.run_until(shutdown_signal()).await
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let app = App::build(settings).await?;
+        tracing::info!(addr = %app.local_addr()?, workers = app.workers(), "vouch serving");
+        app.run_until(shutdown_signal()).await
+    })
 }
 
-async fn sandbox(args: SandboxArgs) -> anyhow::Result<()> {
+/// The sandbox stands in for three providers at once; Tokio's work-stealing runtime spreads it
+/// over every core.
+fn sandbox(args: SandboxArgs) -> anyhow::Result<()> {
+    tokio::runtime::Runtime::new()?.block_on(run_sandbox(args))
+}
+
+async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     let opts = SandboxOptions {
         latency: args.latency,
         jitter: args.jitter == Switch::On,

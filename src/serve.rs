@@ -22,6 +22,8 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
+use crate::workers::Workers;
+
 /// What an HTTP/2 client sends first when it speaks HTTP/2 without TLS (RFC 9113, 3.4).
 const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
@@ -38,6 +40,17 @@ pub struct ServeOptions {
 /// then stops accepting and lets requests in flight finish. Returns `false` if some were
 /// still running when `drain` ran out.
 pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send,
+    opts: ServeOptions,
+) -> bool {
+    serve_on(&Workers::here(), listener, app, shutdown, opts).await
+}
+
+/// [`serve`], each connection served by one of `workers`, the least busy when it arrives.
+pub async fn serve_on(
+    workers: &Workers,
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send,
@@ -64,7 +77,7 @@ pub async fn serve(
         let _ = tcp.set_nodelay(true);
         let conn = Arc::clone(&protocols);
         let (app, watcher, stopped) = (app.clone(), graceful.watcher(), stopped.clone());
-        tokio::spawn(conn.serve(tcp, app, watcher, stopped));
+        workers.spread(tcp, move |tcp| conn.serve(tcp, app, watcher, stopped));
     }
     drop(listener);
     let _ = stop.send(true);

@@ -16,12 +16,15 @@ use crate::checks::provider::Transport;
 use crate::checks::veriphone::VeriphoneClient;
 use crate::config::{Settings, Target};
 use crate::sandbox::{self, SandboxHandle};
-use crate::serve::{ServeOptions, serve};
+use crate::serve::{ServeOptions, serve_on};
 use crate::telemetry::metrics_handle;
 use crate::web::{self, state::AppState};
+use crate::workers::Workers;
 
 pub struct App {
     listener: TcpListener,
+    /// The calling runtime and the threads serving connections beside it.
+    workers: Workers,
     router: axum::Router,
     grace: Duration,
     /// Kept alive as long as the app; stops the embedded sandbox when the app ends.
@@ -51,8 +54,9 @@ impl App {
             (Target::EmbeddedSandbox, None) => String::new(),
         };
         let timeout = settings.provider_timeout;
-        let http =
-            Transport::new(timeout, settings.use_h2c()).context("building the HTTP client")?;
+        let workers = Workers::start(settings.workers).context("starting the worker threads")?;
+        let http = Transport::with_lanes(timeout, settings.use_h2c(), workers.count())
+            .context("building the HTTP client")?;
         let engine = Engine {
             eva: EvaClient::new(&http, &url(&settings.eva.target), timeout)?,
             lob: LobClient::new(
@@ -80,6 +84,7 @@ impl App {
             .with_context(|| format!("binding {}", settings.listen))?;
         Ok(App {
             listener,
+            workers,
             router: web::router(state),
             grace: settings.shutdown_grace,
             sandbox,
@@ -88,6 +93,11 @@ impl App {
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// How many threads serve requests.
+    pub fn workers(&self) -> usize {
+        self.workers.count()
     }
 
     /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
@@ -100,7 +110,7 @@ impl App {
             h2_streams: None,
             drain: self.grace,
         };
-        if !serve(self.listener, self.router, shutdown, opts).await {
+        if !serve_on(&self.workers, self.listener, self.router, shutdown, opts).await {
             tracing::warn!(grace = ?self.grace, "shutdown grace elapsed with requests still in flight");
         }
         if let Some(sandbox) = self.sandbox {

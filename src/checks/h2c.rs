@@ -8,6 +8,9 @@
 //! routes every request through a channel to its connection task and spawns a task per request
 //! to wait for the answer; `h2` lets the caller own its stream. Calls over HTTPS (the live
 //! providers) still go through reqwest, which negotiates HTTP/2 by ALPN.
+//!
+//! Each worker thread ([`crate::workers`]) has its own connection per origin (a lane): a call
+//! and the task reading its answer then run on one thread, and no worker wakes another.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -49,6 +52,8 @@ impl Default for Pings {
 pub struct Channels {
     by_origin: Mutex<HashMap<String, Channel>>,
     pings: Pings,
+    /// Connections per origin, one per worker; 0 counts as 1.
+    lanes: usize,
 }
 
 impl Channels {
@@ -59,12 +64,21 @@ impl Channels {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         map.entry(origin.to_owned())
-            .or_insert_with(|| Channel::new(origin, connect_timeout, self.pings))
+            .or_insert_with(|| Channel::new(origin, connect_timeout, self.pings, self.lanes))
             .clone()
+    }
+
+    /// Channels with `lanes` connections per origin, one for each worker.
+    pub fn with_lanes(lanes: usize) -> Channels {
+        Channels {
+            lanes,
+            ..Channels::default()
+        }
     }
 }
 
-/// A connection to one origin, dialled on first use and again whenever it has ended.
+/// Connections to one origin, one per worker (lane), each dialled on first use and again
+/// whenever it has ended.
 #[derive(Clone)]
 pub struct Channel(Arc<Inner>);
 
@@ -72,6 +86,11 @@ struct Inner {
     origin: String,
     connect_timeout: Duration,
     pings: Pings,
+    lanes: Box<[Lane]>,
+}
+
+#[derive(Default)]
+struct Lane {
     /// Held only to clone or replace the connection, never across an await.
     live: Mutex<Option<Live>>,
     /// One dial at a time: a thousand calls finding the connection gone make one connection.
@@ -86,14 +105,19 @@ struct Live {
 }
 
 impl Channel {
-    fn new(origin: &str, connect_timeout: Duration, pings: Pings) -> Channel {
+    fn new(origin: &str, connect_timeout: Duration, pings: Pings, lanes: usize) -> Channel {
         Channel(Arc::new(Inner {
             origin: origin.to_owned(),
             connect_timeout,
             pings,
-            live: Mutex::new(None),
-            dialing: tokio::sync::Mutex::new(()),
+            lanes: (0..lanes.max(1)).map(|_| Lane::default()).collect(),
         }))
+    }
+
+    /// The calling worker's lane; its connection's task is spawned on that worker too.
+    fn lane(&self) -> &Lane {
+        let lanes = &self.0.lanes;
+        &lanes[crate::workers::current() % lanes.len()]
     }
 
     /// Sends `req` (absolute URI) and reads the answer's status and body.
@@ -139,7 +163,11 @@ impl Channel {
     }
 
     fn current(&self) -> Option<Live> {
-        let live = self.0.live.lock().unwrap_or_else(PoisonError::into_inner);
+        let live = self
+            .lane()
+            .live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         live.as_ref()
             .filter(|l| !l.ended.load(Ordering::Acquire))
             .cloned()
@@ -153,14 +181,18 @@ impl Channel {
     }
 
     async fn dial_once(&self) -> Result<Live, ProviderError> {
-        let _one_dial = self.0.dialing.lock().await;
+        let _one_dial = self.lane().dialing.lock().await;
         if let Some(s) = self.current() {
             return Ok(s);
         }
         let live = tokio::time::timeout(self.0.connect_timeout, self.dial())
             .await
             .map_err(|_| ProviderError::Connect)??;
-        *self.0.live.lock().unwrap_or_else(PoisonError::into_inner) = Some(live.clone());
+        *self
+            .lane()
+            .live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(live.clone());
         Ok(live)
     }
 
@@ -229,6 +261,7 @@ fn transport(err: h2::Error) -> ProviderError {
 #[cfg(test)]
 mod tests {
     use std::net::SocketAddr;
+    use std::num::NonZeroUsize;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
@@ -245,6 +278,7 @@ mod tests {
     use super::{Channels, Pings};
     use crate::checks::provider::{Route, Transport, testing};
     use crate::serve::{ServeOptions, serve};
+    use crate::workers::Workers;
 
     /// A TCP relay in front of a fake provider that counts the connections it accepts and can
     /// cut them all, as a provider restarting would.
@@ -324,6 +358,28 @@ mod tests {
                 .json::<serde_json::Value>()
                 .is_ok()
         );
+        assert_eq!(relay.accepted.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn each_worker_has_its_own_connection_to_an_origin() {
+        let slow = ResponseTemplate::new(200)
+            .set_body_string("{}")
+            .set_delay(Duration::from_millis(100));
+        let server = testing::serving("/email", slow).await;
+        let relay = Relay::start(*server.address()).await;
+        let workers = Workers::start(NonZeroUsize::new(2).unwrap()).unwrap();
+        let h2c = Transport::with_lanes(Duration::from_secs(2), true, 2).unwrap();
+        let base = format!("http://{}", relay.addr);
+        let route = Route::new(&h2c, &base, "/email", Duration::from_secs(2)).unwrap();
+
+        let calls = (0..20).map(|i| {
+            let route = route.clone();
+            workers.spawn_on(i % 2, async move { route.get(&[]).await.map(|_| ()) })
+        });
+        for call in futures::future::join_all(calls).await {
+            assert!(matches!(call, Ok(Ok(()))), "{call:?}");
+        }
         assert_eq!(relay.accepted.load(Ordering::SeqCst), 2);
     }
 

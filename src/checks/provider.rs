@@ -68,6 +68,11 @@ impl Transport {
     /// the whole budget. Redirects are not followed: no provider redirects, and following one
     /// would resend Lob's credentials.
     pub fn new(timeout: Duration, h2c: bool) -> reqwest::Result<Transport> {
+        Transport::with_lanes(timeout, h2c, 1)
+    }
+
+    /// With h2c, `lanes` connections per origin: one for each worker ([`crate::workers`]).
+    pub fn with_lanes(timeout: Duration, h2c: bool, lanes: usize) -> reqwest::Result<Transport> {
         let connect_timeout = timeout.min(Duration::from_secs(2));
         // No client-wide user agent: `build` gives every request ours, on both transports.
         let pooled = reqwest::Client::builder()
@@ -79,7 +84,7 @@ impl Transport {
             .build()?;
         Ok(Transport {
             pooled,
-            h2c: h2c.then(Arc::default),
+            h2c: h2c.then(|| Arc::new(Channels::with_lanes(lanes))),
             connect_timeout,
         })
     }

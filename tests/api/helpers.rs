@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -87,6 +88,8 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         veriphone: Endpoint::url(veriphone.uri(), VERIPHONE_KEY),
         sandbox: SandboxOptions::default(),
         provider_h2c: false,
+        // Two, so that every test also crosses from the accepting thread to another worker.
+        workers: NonZeroUsize::new(2).unwrap(),
     };
     tweak(&mut settings);
     let app = App::build(settings).await.unwrap();
