@@ -29,6 +29,31 @@ async fn html_responses_carry_a_strict_csp_and_nosniff() {
 }
 
 #[tokio::test]
+async fn every_answer_forbids_framing_and_referrers() {
+    let app = spawn_app().await;
+    let answers = [
+        app.get("/").await,
+        app.get("/healthz").await,
+        app.get("/static/vouch.css").await,
+        app.get("/no-such-page").await,
+        app.post_json("", &serde_json::json!({})).await,
+    ];
+    for resp in answers {
+        let url = resp.url().clone();
+        let headers = resp.headers();
+        assert_eq!(headers["x-frame-options"], "DENY", "{url}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{url}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{url}");
+        assert!(headers.contains_key("content-security-policy"), "{url}");
+        assert_eq!(
+            headers.get_all("x-frame-options").iter().count(),
+            1,
+            "{url}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn an_xss_payload_in_any_field_comes_back_escaped() {
     let app = spawn_app().await;
     let payload = r#""><script>alert(1)</script><img src=x onerror=alert(2)>"#;
