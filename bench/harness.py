@@ -50,7 +50,8 @@ MODES = {"concurrent": "/async", "sequential": "/sync"}
 
 SERVERS = {
     "vouch": dict(short="vouch", label="vouch (Rust, axum + h2)",
-                  about="target/release/vouch serve; one process, one h2c connection to the providers"),
+                  about="target/release/vouch serve; one process, one event loop per core, each with "
+                        "its own h2c connection to the providers"),
     "fastapi": dict(short="FastAPI + aiohttp", label="FastAPI + aiohttp (uvicorn, 2 workers)",
                     about="strongest Python design: uvloop + httptools, one shared aiohttp "
                           "session per worker"),
