@@ -183,6 +183,7 @@ mod tests {
             ["vouch", "--providers", "mock"],
             ["vouch", "--on-provider-error", "maybe"],
             ["vouch", "--eva-base-url", "ftp://x"],
+            ["vouch", "--workers", "0"],
         ] {
             let err = Cli::try_parse_from(args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");

@@ -2,11 +2,13 @@
 //! the connections it was given, their requests, and its own h2c connections to providers.
 //!
 //! Why not Tokio's work-stealing runtime: a submission is ~0.2 ms of CPU spread over four
-//! wake-ups (the form, then each provider's answer), and with two stealing workers every
-//! wake-up also woke the other worker to look for work. On 2 cores at C = 256 submissions in
-//! flight, vouch spent 0.30–0.32 ms of CPU per submission on the stealing runtime and
-//! 0.23–0.25 ms on one current-thread runtime, at the same throughput and latency, and one such
-//! thread still served C = 1024 at 3,240 req/s (bench/FINDINGS.md, "Runtime").
+//! wake-ups (the form, then each provider's answer), and with stealing workers a wake-up on one
+//! often woke the other to look for work, and an answer read by one worker's connection task
+//! woke a request task on the other. On 2 cores at C = 256 submissions in flight (wrk against
+//! `vouch sandbox`, 100 / 200 / 300 ms), vouch spent 0.30–0.32 ms of CPU per submission on the
+//! stealing runtime and 0.21–0.23 ms with two workers here, at the same throughput; at C = 1024
+//! two workers kept p99 at 358–364 ms where one alone let it reach 389–450 (bench/FINDINGS.md).
+//! A connection stays on its worker for life, so workers are balanced by open connections.
 
 use std::cell::Cell;
 use std::future::Future;
