@@ -1,5 +1,6 @@
 //! The `vouch` binary: parse the command line, start logging, run `serve` or `sandbox`.
 
+use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
@@ -7,6 +8,7 @@ use vouch::cli::{Cli, Command, SandboxArgs, ServeArgs, Switch};
 use vouch::config::Settings;
 use vouch::sandbox::{FaultRates, SandboxOptions};
 use vouch::startup::{App, shutdown_signal};
+use vouch::workers::Workers;
 
 // glibc's malloc took a quarter of vouch's CPU under load (arena locks, consolidation) and
 // fragmented to twice the resident memory; mimalloc's per-thread heaps avoid both.
@@ -50,10 +52,12 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-/// The sandbox stands in for three providers at once; Tokio's work-stealing runtime spreads it
-/// over every core.
+/// The sandbox runs like `vouch serve`: one event loop per CPU, this thread's the first.
 fn sandbox(args: SandboxArgs) -> anyhow::Result<()> {
-    tokio::runtime::Runtime::new()?.block_on(run_sandbox(args))
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run_sandbox(args))
 }
 
 async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
@@ -70,6 +74,8 @@ async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "vouch sandbox serving");
-    vouch::sandbox::serve(listener, opts, shutdown_signal()).await?;
+    let cpus = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
+    let workers = Workers::start(cpus)?;
+    vouch::sandbox::serve_on(&workers, listener, opts, shutdown_signal()).await?;
     Ok(())
 }

@@ -38,6 +38,7 @@ use serde_json::json;
 use tokio::sync::oneshot;
 
 use crate::serve::ServeOptions;
+use crate::workers::Workers;
 
 pub use faults::{FAULT_HEADER, FaultRates};
 pub use latency::LatencySpec;
@@ -102,6 +103,17 @@ pub async fn serve(
     opts: SandboxOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_on(&Workers::here(), listener, opts, shutdown).await
+}
+
+/// [`serve`], each connection served by one of `workers` (`vouch sandbox` runs one per CPU,
+/// like `vouch serve`).
+pub async fn serve_on(
+    workers: &Workers,
+    listener: tokio::net::TcpListener,
+    opts: SandboxOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     // The phone metadata loads on first use (~0.5 s in debug builds); pay that before the
     // first request instead of inside it.
     tokio::task::spawn_blocking(crate::offline::warm_up)
@@ -113,7 +125,7 @@ pub async fn serve(
         shutdown.await;
         shared.stop();
     };
-    crate::serve::serve(listener, app, stop, SERVE).await;
+    crate::serve::serve_on(workers, listener, app, stop, SERVE).await;
     Ok(())
 }
 
