@@ -42,10 +42,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .error(clap::error::ErrorKind::MissingRequiredArgument, e)
             .exit(),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
+    event_loop()?.block_on(async {
         let app = App::build(settings).await?;
         tracing::info!(addr = %app.local_addr()?, workers = app.workers(), "vouch serving");
         app.run_until(shutdown_signal()).await
@@ -54,10 +51,14 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 /// The sandbox runs like `vouch serve`: one event loop per CPU, this thread's the first.
 fn sandbox(args: SandboxArgs) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    event_loop()?.block_on(run_sandbox(args))
+}
+
+/// Worker 0's single-threaded runtime, on this thread.
+fn event_loop() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?;
-    runtime.block_on(run_sandbox(args))
+        .build()
 }
 
 async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
