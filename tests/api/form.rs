@@ -146,6 +146,12 @@ async fn the_page_shows_the_total_and_one_bar_per_call() {
     assert_eq!(texts(&html, ".timing-table tbody tr").len(), 3);
     let summary = texts(&html, ".timing p").join(" ");
     assert!(summary.contains("sequential"), "{summary}");
+    // The whole page fits the buffer rendering reserves, so it is never copied while written.
+    assert!(
+        html.len() <= vouch::web::pages::PAGE_CAPACITY,
+        "{} bytes",
+        html.len()
+    );
 }
 
 #[tokio::test]
