@@ -108,7 +108,7 @@ impl Settings {
                 ..SandboxOptions::default()
             },
             provider_h2c: args.provider_h2c == Switch::On,
-            workers: args.workers.unwrap_or_else(default_workers),
+            workers: args.workers.unwrap_or_else(crate::workers::per_cpu),
         };
         if settings.provider_h2c
             && settings
@@ -137,11 +137,6 @@ impl Settings {
         self.endpoints()
             .any(|e| e.target == Target::EmbeddedSandbox)
     }
-}
-
-/// One per CPU, as many as can run at once.
-fn default_workers() -> NonZeroUsize {
-    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
 }
 
 #[cfg(test)]

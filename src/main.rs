@@ -1,6 +1,5 @@
 //! The `vouch` binary: parse the command line, start logging, run `serve` or `sandbox`.
 
-use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
@@ -75,8 +74,7 @@ async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "vouch sandbox serving");
-    let cpus = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
-    let workers = Workers::start(cpus)?;
+    let workers = Workers::start(vouch::workers::per_cpu())?;
     vouch::sandbox::serve_on(&workers, listener, opts, shutdown_signal()).await?;
     Ok(())
 }

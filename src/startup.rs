@@ -97,7 +97,7 @@ impl App {
 
     /// How many threads serve requests.
     pub fn workers(&self) -> usize {
-        self.workers.count()
+        self.workers.count().get()
     }
 
     /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests

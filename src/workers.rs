@@ -31,6 +31,12 @@ pub fn current() -> usize {
     INDEX.with(Cell::get)
 }
 
+/// One worker per CPU that may run at once (cgroup quotas included): the default of both
+/// `vouch serve` and `vouch sandbox`.
+pub fn per_cpu() -> NonZeroUsize {
+    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
+}
+
 /// Worker 0 is the runtime that calls [`Workers::start`]; the others run on threads of their own
 /// until the `Workers` is dropped.
 pub struct Workers {
@@ -78,8 +84,8 @@ impl Workers {
         Ok(Workers { others, load })
     }
 
-    pub fn count(&self) -> usize {
-        self.others.len() + 1
+    pub fn count(&self) -> NonZeroUsize {
+        NonZeroUsize::MIN.saturating_add(self.others.len())
     }
 
     /// Runs `serve_connection` on the worker serving the fewest connections. A socket belongs
@@ -143,7 +149,7 @@ mod tests {
     #[tokio::test]
     async fn each_worker_runs_on_its_own_thread() {
         let workers = Workers::start(NonZeroUsize::new(3).unwrap()).unwrap();
-        assert_eq!(workers.count(), 3);
+        assert_eq!(workers.count().get(), 3);
         for index in 0..3 {
             let (seen, thread) = workers
                 .spawn_on(index, async { (current(), std::thread::current().id()) })
@@ -154,42 +160,47 @@ mod tests {
         }
     }
 
+    /// Accepts one connection from a new client and spreads it; the worker serving it records
+    /// its index and keeps it open until the client closes it.
+    async fn open(
+        workers: &Workers,
+        listener: &TcpListener,
+        served_by: &Arc<Mutex<Vec<usize>>>,
+    ) -> TcpStream {
+        let client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (tcp, _) = listener.accept().await.unwrap();
+        let served_by = Arc::clone(served_by);
+        workers.spread(tcp, move |mut tcp| async move {
+            served_by.lock().unwrap().push(current());
+            let _ = tcp.read(&mut [0u8; 1]).await;
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        client
+    }
+
     #[tokio::test]
     async fn connections_go_to_the_least_busy_worker_and_are_served_there() {
         let workers = Workers::start(NonZeroUsize::new(2).unwrap()).unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         let served_by = Arc::new(Mutex::new(Vec::new()));
         let mut clients = Vec::new();
         for _ in 0..4 {
-            clients.push(TcpStream::connect(addr).await.unwrap());
-            let (tcp, _) = listener.accept().await.unwrap();
-            let served_by = Arc::clone(&served_by);
-            // Each connection stays open until its client closes it.
-            workers.spread(tcp, move |mut tcp| async move {
-                served_by.lock().unwrap().push(current());
-                let _ = tcp.read(&mut [0u8; 1]).await;
-            });
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            clients.push(open(&workers, &listener, &served_by).await);
         }
         let mut seen = served_by.lock().unwrap().clone();
         seen.sort_unstable();
         assert_eq!(seen, [0, 0, 1, 1]);
 
-        // Two close on worker 1: the next two connections go there.
+        // Two close on worker 1 (ties go to the lower index: 0, 1, 0, 1): the next two
+        // connections go there.
         drop(clients.remove(3));
         drop(clients.remove(1));
         tokio::time::sleep(Duration::from_millis(50)).await;
         served_by.lock().unwrap().clear();
         for _ in 0..2 {
-            clients.push(TcpStream::connect(addr).await.unwrap());
-            let (tcp, _) = listener.accept().await.unwrap();
-            let served_by = Arc::clone(&served_by);
-            workers.spread(tcp, move |mut tcp| async move {
-                served_by.lock().unwrap().push(current());
-                let _ = tcp.read(&mut [0u8; 1]).await;
-            });
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            clients.push(open(&workers, &listener, &served_by).await);
         }
         assert_eq!(*served_by.lock().unwrap(), [1, 1]);
     }

@@ -13,6 +13,7 @@
 //! and the task reading its answer then run on one thread, and no worker wakes another.
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -48,12 +49,17 @@ impl Default for Pings {
 }
 
 /// One h2c channel per origin (`host:port`), shared by every route to that origin.
-#[derive(Default)]
 pub struct Channels {
     by_origin: Mutex<HashMap<String, Channel>>,
     pings: Pings,
-    /// Connections per origin, one per worker; 0 counts as 1.
-    lanes: usize,
+    /// Connections per origin, one per worker.
+    lanes: NonZeroUsize,
+}
+
+impl Default for Channels {
+    fn default() -> Self {
+        Channels::with_lanes(NonZeroUsize::MIN)
+    }
 }
 
 impl Channels {
@@ -69,10 +75,11 @@ impl Channels {
     }
 
     /// Channels with `lanes` connections per origin, one for each worker.
-    pub fn with_lanes(lanes: usize) -> Channels {
+    pub fn with_lanes(lanes: NonZeroUsize) -> Channels {
         Channels {
+            by_origin: Mutex::default(),
+            pings: Pings::default(),
             lanes,
-            ..Channels::default()
         }
     }
 }
@@ -105,12 +112,12 @@ struct Live {
 }
 
 impl Channel {
-    fn new(origin: &str, connect_timeout: Duration, pings: Pings, lanes: usize) -> Channel {
+    fn new(origin: &str, connect_timeout: Duration, pings: Pings, lanes: NonZeroUsize) -> Channel {
         Channel(Arc::new(Inner {
             origin: origin.to_owned(),
             connect_timeout,
             pings,
-            lanes: (0..lanes.max(1)).map(|_| Lane::default()).collect(),
+            lanes: (0..lanes.get()).map(|_| Lane::default()).collect(),
         }))
     }
 
@@ -331,13 +338,19 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn h2c_calls_in_flight_share_one_connection_and_a_closed_one_is_redialled() {
+    /// A fake provider answering `/email` after `delay`, behind a relay; keep the server alive.
+    async fn slow_behind_relay(delay: Duration) -> (wiremock::MockServer, Relay) {
         let slow = ResponseTemplate::new(200)
             .set_body_string("{}")
-            .set_delay(Duration::from_millis(200));
+            .set_delay(delay);
         let server = testing::serving("/email", slow).await;
         let relay = Relay::start(*server.address()).await;
+        (server, relay)
+    }
+
+    #[tokio::test]
+    async fn h2c_calls_in_flight_share_one_connection_and_a_closed_one_is_redialled() {
+        let (_server, relay) = slow_behind_relay(Duration::from_millis(200)).await;
         let h2c = Transport::new(Duration::from_secs(2), true).unwrap();
         let base = format!("http://{}", relay.addr);
         let route = Route::new(&h2c, &base, "/email", Duration::from_secs(2)).unwrap();
@@ -363,13 +376,9 @@ mod tests {
 
     #[tokio::test]
     async fn each_worker_has_its_own_connection_to_an_origin() {
-        let slow = ResponseTemplate::new(200)
-            .set_body_string("{}")
-            .set_delay(Duration::from_millis(100));
-        let server = testing::serving("/email", slow).await;
-        let relay = Relay::start(*server.address()).await;
+        let (_server, relay) = slow_behind_relay(Duration::from_millis(100)).await;
         let workers = Workers::start(NonZeroUsize::new(2).unwrap()).unwrap();
-        let h2c = Transport::with_lanes(Duration::from_secs(2), true, 2).unwrap();
+        let h2c = Transport::with_lanes(Duration::from_secs(2), true, workers.count()).unwrap();
         let base = format!("http://{}", relay.addr);
         let route = Route::new(&h2c, &base, "/email", Duration::from_secs(2)).unwrap();
 

@@ -6,7 +6,9 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::provider::{BadUrl, ProviderError, Route, Transport};
+use http::HeaderValue;
+
+use super::provider::{BadUrl, ProviderError, Route, Transport, basic_auth};
 use crate::domain::address::PostalAddress;
 
 /// Lob's documented `deliverability` values.
@@ -42,7 +44,8 @@ pub struct AddressAnswer {
 #[derive(Clone)]
 pub struct LobClient {
     route: Route,
-    key: SecretString,
+    /// `Basic base64(key:)`, built once; marked sensitive (see [`basic_auth`]).
+    auth: HeaderValue,
 }
 
 #[derive(Deserialize)]
@@ -70,7 +73,7 @@ impl LobClient {
     ) -> Result<Self, BadUrl> {
         Ok(LobClient {
             route: Route::new(http, base_url, "/v1/us_verifications", timeout)?,
-            key,
+            auth: basic_auth(key.expose_secret()),
         })
     }
 
@@ -83,8 +86,11 @@ impl LobClient {
             ("state", address.state.code()),
             ("zip_code", zip.as_str()),
         ];
-        let key = Some(self.key.expose_secret());
-        let answer: Answer = self.route.post_form(key, &form).await?.json()?;
+        let answer: Answer = self
+            .route
+            .post_form(Some(&self.auth), &form)
+            .await?
+            .json()?;
         let c = answer.components;
         Ok(AddressAnswer {
             deliverability: answer.deliverability,

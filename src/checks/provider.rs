@@ -3,6 +3,7 @@
 //! away, with its URL stripped: Veriphone's URL carries the key, and reqwest prints URLs in
 //! `Display` and `Debug`. h2 errors carry no URL.
 
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -68,11 +69,15 @@ impl Transport {
     /// the whole budget. Redirects are not followed: no provider redirects, and following one
     /// would resend Lob's credentials.
     pub fn new(timeout: Duration, h2c: bool) -> reqwest::Result<Transport> {
-        Transport::with_lanes(timeout, h2c, 1)
+        Transport::with_lanes(timeout, h2c, NonZeroUsize::MIN)
     }
 
     /// With h2c, `lanes` connections per origin: one for each worker ([`crate::workers`]).
-    pub fn with_lanes(timeout: Duration, h2c: bool, lanes: usize) -> reqwest::Result<Transport> {
+    pub fn with_lanes(
+        timeout: Duration,
+        h2c: bool,
+        lanes: NonZeroUsize,
+    ) -> reqwest::Result<Transport> {
         let connect_timeout = timeout.min(Duration::from_secs(2));
         // No client-wide user agent: `build` gives every request ours, on both transports.
         let pooled = reqwest::Client::builder()
@@ -143,18 +148,17 @@ impl Route {
         self.send(req).await
     }
 
-    /// `POST` of an urlencoded form, with HTTP basic credentials when `user` is given (an empty
-    /// password, as Lob wants).
+    /// `POST` of an urlencoded form, with `auth` as its `Authorization` header if given.
     pub async fn post_form(
         &self,
-        user: Option<&str>,
+        auth: Option<&HeaderValue>,
         form: &[(&str, &str)],
     ) -> Result<Answer, ProviderError> {
         let body = serde_urlencoded::to_string(form).map_err(|_| unbuildable())?;
         let mut req = http::Request::post(self.uri(None)?)
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded");
-        if let Some(user) = user {
-            req = req.header(AUTHORIZATION, basic_auth(user)?);
+        if let Some(auth) = auth {
+            req = req.header(AUTHORIZATION, auth.clone());
         }
         self.send(build(req, Bytes::from(body))?).await
     }
@@ -223,13 +227,17 @@ async fn h2c(
     Ok(Answer { status, body })
 }
 
-/// `Basic base64(user:)`, marked sensitive so that HTTP/2 never indexes it and `Debug` hides it.
-fn basic_auth(user: &str) -> Result<HeaderValue, ProviderError> {
+/// `Basic base64(user:)` (an empty password, as Lob wants), built once per client: marked
+/// sensitive so that HTTP/2 never indexes it and `Debug` hides it.
+pub fn basic_auth(user: &str) -> HeaderValue {
     use base64::Engine;
     let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:"));
-    let mut value = HeaderValue::try_from(format!("Basic {token}")).map_err(|_| unbuildable())?;
+    // "Basic " and base64 are visible ASCII, always a valid header value; were it not, an empty
+    // one gets Lob's 401, a provider error, never a panic.
+    let mut value = HeaderValue::try_from(format!("Basic {token}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""));
     value.set_sensitive(true);
-    Ok(value)
+    value
 }
 
 /// A request that could not be built; nothing of it is echoed (it may hold a key).
@@ -366,6 +374,14 @@ mod tests {
         .err()
         .unwrap();
         assert!(!err.to_string().contains("s3cret"), "{err}");
+    }
+
+    #[test]
+    fn basic_credentials_are_the_key_and_an_empty_password_marked_sensitive() {
+        let auth = super::basic_auth("test_k3y");
+        assert_eq!(auth, "Basic dGVzdF9rM3k6");
+        assert!(auth.is_sensitive());
+        assert!(!format!("{auth:?}").contains("dGVzdF9rM3k6"));
     }
 
     #[tokio::test]
