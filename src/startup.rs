@@ -17,6 +17,7 @@ use crate::checks::veriphone::VeriphoneClient;
 use crate::config::{Settings, Target};
 use crate::sandbox::{self, SandboxHandle};
 use crate::serve::{ServeOptions, serve_on};
+use crate::telemetry::meters::CallMeters;
 use crate::telemetry::metrics_handle;
 use crate::web::{self, state::AppState};
 use crate::workers::Workers;
@@ -57,6 +58,7 @@ impl App {
         let workers = Workers::start(settings.workers).context("starting the worker threads")?;
         let http = Transport::with_lanes(timeout, settings.use_h2c(), workers.count())
             .context("building the HTTP client")?;
+        let metrics = metrics_handle();
         let engine = Engine {
             eva: EvaClient::new(&http, &url(&settings.eva.target), timeout)?,
             lob: LobClient::new(
@@ -72,12 +74,13 @@ impl App {
                 timeout,
             )?,
             policy: settings.on_provider_error,
+            meters: CallMeters::register(),
         };
-        let metrics = metrics_handle();
         spawn_metrics_upkeep(metrics.clone());
         let state = AppState {
             engine: Arc::new(engine),
             metrics,
+            requests: Arc::default(),
         };
         let listener = TcpListener::bind(settings.listen)
             .await

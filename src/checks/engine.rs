@@ -17,6 +17,7 @@ use crate::domain::email::EmailAddress;
 use crate::domain::field::Field;
 use crate::domain::form::Submission;
 use crate::domain::phone::PhoneNumber;
+use crate::telemetry::meters::CallMeters;
 
 /// The three provider clients and the failure policy; cheap to share behind an `Arc`.
 pub struct Engine {
@@ -24,6 +25,7 @@ pub struct Engine {
     pub lob: LobClient,
     pub veriphone: VeriphoneClient,
     pub policy: OnProviderError,
+    pub meters: CallMeters,
 }
 
 /// A provider call a submission needs, borrowing the value it is about.
@@ -117,9 +119,7 @@ impl Engine {
             // No values and no URL here: the error holds neither.
             tracing::warn!(provider, error = %err, "provider call failed");
         }
-        metrics::counter!("vouch_provider_calls_total", "provider" => provider, "outcome" => outcome.name()).increment(1);
-        metrics::histogram!("vouch_provider_call_duration_seconds", "provider" => provider)
-            .record(duration.as_secs_f64());
+        self.meters.record(kind, outcome, duration);
         (
             CheckRecord {
                 kind,

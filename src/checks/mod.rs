@@ -63,6 +63,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 6] = [
+        Outcome::Pass,
+        Outcome::Fail,
+        Outcome::Error,
+        Outcome::Timeout,
+        Outcome::Skipped,
+        Outcome::Cached,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",

@@ -42,7 +42,7 @@ pub fn router(state: AppState) -> Router {
     form.merge(api)
         .merge(ops)
         .fallback(pages::not_found)
-        .layer(middleware::from_fn(ops::track))
+        .layer(middleware::from_fn_with_state(state.clone(), ops::track))
         .layer(middleware::map_response(security_headers))
         .layer(CatchPanicLayer::new())
         .with_state(state)

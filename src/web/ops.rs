@@ -41,12 +41,9 @@ pub async fn asset(Path(file): Path<String>) -> Response {
 }
 
 /// Counts and times each request by route template (never the raw URI) and status.
-pub async fn track(request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".to_owned());
+pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
     let method = request.method().clone();
     let started = Instant::now();
     let response = next.run(request).await;
@@ -57,9 +54,6 @@ pub async fn track(request: Request, next: Next) -> Response {
     } else {
         tracing::debug!(%method, route, status = status.as_u16(), ?elapsed, "request");
     }
-    metrics::counter!("vouch_http_requests_total", "route" => route.clone(), "status" => status.as_u16().to_string())
-        .increment(1);
-    metrics::histogram!("vouch_http_request_duration_seconds", "route" => route)
-        .record(elapsed.as_secs_f64());
+    state.requests.record(route, status.as_u16(), elapsed);
     response
 }

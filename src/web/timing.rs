@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use axum::http::HeaderValue;
 
+use super::view::Tenths;
 use crate::checks::report::Report;
 
 /// `eva;desc="pass";dur=301.7, lob;…, veriphone;…, total;dur=…` plus `extra` entries.
@@ -13,15 +14,15 @@ pub fn server_timing(report: &Report, extra: &[(&str, Duration)]) -> HeaderValue
     for check in &report.checks {
         let _ = write!(
             out,
-            "{};desc=\"{}\";dur={:.1}, ",
+            "{};desc=\"{}\";dur={}, ",
             check.kind.provider(),
             check.outcome.name(),
-            ms(check.duration)
+            Tenths::ms(check.duration)
         );
     }
-    let _ = write!(out, "total;dur={:.1}", ms(report.elapsed));
+    let _ = write!(out, "total;dur={}", Tenths::ms(report.elapsed));
     for (name, d) in extra {
-        let _ = write!(out, ", {name};dur={:.1}", ms(*d));
+        let _ = write!(out, ", {name};dur={}", Tenths::ms(*d));
     }
     // Only ASCII we wrote ourselves; the fallback can't happen but keeps this panic-free.
     HeaderValue::from_str(&out).unwrap_or(HeaderValue::from_static("total"))

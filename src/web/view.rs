@@ -1,6 +1,9 @@
 //! What the page shows, computed before rendering so the template stays dumb: each field's
 //! value, status and message; the error summary; and the waterfall's geometry.
 
+use std::fmt;
+use std::time::Duration;
+
 use askama::Template;
 
 use super::timing::ms;
@@ -15,7 +18,8 @@ use crate::domain::state::UsState;
 pub struct FormPage<'a> {
     pub mode: Mode,
     pub fields: Vec<FieldView<'a>>,
-    pub states: Vec<StateOption>,
+    /// The state the form had selected, if it names one.
+    pub state: Option<UsState>,
     /// Links to the invalid fields, in form order (the GOV.UK error summary).
     pub errors: Vec<(&'static str, &'static str)>,
     pub result: Option<ResultView>,
@@ -37,17 +41,12 @@ pub struct FieldView<'a> {
     pub suggestion: Option<String>,
 }
 
-pub struct StateOption {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub selected: bool,
-}
-
 pub struct ResultView {
     pub valid: bool,
     pub unverified: bool,
     pub mode: &'static str,
-    pub total: String,
+    /// The whole validation, in whole milliseconds.
+    pub total_ms: u64,
     pub waterfall: Waterfall,
 }
 
@@ -67,19 +66,88 @@ pub struct Bar {
     pub check: &'static str,
     pub y: u32,
     pub text_y: u32,
-    pub x: f64,
-    pub w: f64,
+    pub x: Tenths,
+    pub w: Tenths,
     pub outcome: &'static str,
-    pub label: String,
-    pub label_x: f64,
-    pub start: String,
-    pub duration: String,
+    pub skipped: bool,
+    /// The call's duration in whole milliseconds, for the bar's label.
+    pub took_ms: u64,
+    pub label_x: Tenths,
+    /// Milliseconds, for the table.
+    pub start: Tenths,
+    pub duration: Tenths,
 }
 
 pub struct Tick {
-    pub x: f64,
-    pub label: String,
+    pub x: Tenths,
+    pub ms: u64,
 }
+
+/// A non-negative quantity (px or ms) shown with one decimal, `301.7`. Written with integer
+/// formatting: a result page has ~20 of them, and formatting them as `f64` cost more than the
+/// rest of the page together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Tenths(u64);
+
+impl Tenths {
+    /// `value` rounded to a tenth; negative and NaN count as zero.
+    pub fn of(value: f64) -> Tenths {
+        // A float-to-int `as` saturates (NaN gives 0): no wrap-around is possible.
+        Tenths((value * 10.0).round().max(0.0) as u64)
+    }
+
+    /// `d` in milliseconds, rounded to a tenth.
+    pub fn ms(d: Duration) -> Tenths {
+        let tenths = d.as_micros().saturating_add(50) / 100;
+        Tenths(u64::try_from(tenths).unwrap_or(u64::MAX))
+    }
+
+    fn write(self, out: &mut dyn fmt::Write) -> fmt::Result {
+        out.write_str(itoa::Buffer::new().format(self.0 / 10))?;
+        out.write_char('.')?;
+        out.write_char(char::from(b'0' + (self.0 % 10) as u8))
+    }
+}
+
+impl fmt::Display for Tenths {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f)
+    }
+}
+
+/// Digits and a dot: nothing to escape.
+impl askama::filters::HtmlSafe for Tenths {}
+
+impl askama::FastWritable for Tenths {
+    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
+        Ok(self.write(dest)?)
+    }
+}
+
+/// The state picker's options: one per state, the posted one selected. Written straight from
+/// the states' table (no code or name holds a character HTML escapes, checked by a test):
+/// fifty-odd escaped options were a fifth of a page's rendering.
+pub struct StateOptions(pub Option<UsState>);
+
+impl fmt::Display for StateOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for state in UsState::all() {
+            f.write_str("<option value=\"")?;
+            f.write_str(state.code())?;
+            f.write_str(if Some(state) == self.0 {
+                "\" selected>"
+            } else {
+                "\">"
+            })?;
+            f.write_str(state.name())?;
+            f.write_str("</option>\n")?;
+        }
+        Ok(())
+    }
+}
+
+/// Built only from the states' own table (see above).
+impl askama::filters::HtmlSafe for StateOptions {}
 
 impl<'a> FormPage<'a> {
     pub fn new(mode: Mode, raw: &'a RawForm, report: Option<&Report>) -> Self {
@@ -90,13 +158,7 @@ impl<'a> FormPage<'a> {
             .collect();
         FormPage {
             mode,
-            states: UsState::all()
-                .map(|s| StateOption {
-                    code: s.code(),
-                    name: s.name(),
-                    selected: s.code().eq_ignore_ascii_case(raw.state.trim()),
-                })
-                .collect(),
+            state: UsState::all().find(|s| s.code().eq_ignore_ascii_case(raw.state.trim())),
             fields,
             errors,
             result: report.map(result_view),
@@ -113,6 +175,10 @@ impl<'a> FormPage<'a> {
 
     pub fn is_sync(&self) -> bool {
         self.mode == Mode::Sequential
+    }
+
+    pub fn state_options(&self) -> StateOptions {
+        StateOptions(self.state)
     }
 }
 
@@ -162,7 +228,7 @@ fn result_view(report: &Report) -> ResultView {
             Mode::Sequential => "one call after another (sequential)",
             Mode::Concurrent => "all calls at once (concurrent)",
         },
-        total: format!("{:.0} ms", ms(report.elapsed)),
+        total_ms: whole_ms(report.elapsed),
         waterfall: waterfall(report),
     }
 }
@@ -194,17 +260,14 @@ fn waterfall(report: &Report) -> Waterfall {
                 check: c.kind.name(),
                 y: 8 + i * ROW,
                 text_y: 8 + i * ROW + 15,
-                x: x(start),
-                w: (dur * scale).max(if skipped { 0.0 } else { 2.0 }),
+                x: Tenths::of(x(start)),
+                w: Tenths::of((dur * scale).max(if skipped { 0.0 } else { 2.0 })),
                 outcome: c.outcome.name(),
-                label: if skipped {
-                    "skipped: decided locally".to_owned()
-                } else {
-                    format!("{dur:.0} ms · {}", c.outcome.name())
-                },
-                label_x: x(start + dur) + 6.0,
-                start: format!("{start:.1}"),
-                duration: format!("{dur:.1}"),
+                skipped,
+                took_ms: whole_ms(c.duration),
+                label_x: Tenths::of(x(start + dur) + 6.0),
+                start: Tenths::ms(c.start),
+                duration: Tenths::ms(c.duration),
             }
         })
         .collect();
@@ -213,8 +276,8 @@ fn waterfall(report: &Report) -> Waterfall {
         .map(|i| f64::from(i) * step)
         .take_while(|t| *t <= axis_max + step / 2.0)
         .map(|t| Tick {
-            x: x(t),
-            label: format!("{t:.0} ms"),
+            x: Tenths::of(x(t)),
+            ms: t.round() as u64,
         })
         .collect();
     Waterfall {
@@ -226,6 +289,11 @@ fn waterfall(report: &Report) -> Waterfall {
         rows,
         ticks,
     }
+}
+
+/// `d` in milliseconds, rounded to the nearest.
+fn whole_ms(d: Duration) -> u64 {
+    u64::try_from(d.as_micros().saturating_add(500) / 1000).unwrap_or(u64::MAX)
 }
 
 /// A 1-2-5 step giving at most six ticks over `span` ms.
@@ -244,6 +312,48 @@ fn tick_step(span: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tenths_round_to_one_decimal() {
+        for (value, text) in [
+            (0.0, "0.0"),
+            (0.04, "0.0"),
+            (0.05, "0.1"),
+            (301.66, "301.7"),
+        ] {
+            assert_eq!(Tenths::of(value).to_string(), text);
+        }
+        assert_eq!(Tenths::of(-3.0).to_string(), "0.0");
+        assert_eq!(Tenths::of(f64::NAN).to_string(), "0.0");
+        assert_eq!(
+            Tenths::ms(Duration::from_micros(301_650)).to_string(),
+            "301.7"
+        );
+        assert_eq!(
+            Tenths::ms(Duration::from_micros(99_949)).to_string(),
+            "99.9"
+        );
+    }
+
+    #[test]
+    fn state_options_need_no_escaping_and_select_one() {
+        for state in UsState::all() {
+            let plain = |s: &str| !s.contains(['<', '>', '&', '"', '\'']);
+            assert!(
+                plain(state.code()) && plain(state.name()),
+                "{}",
+                state.code()
+            );
+        }
+        let html = StateOptions(Some(UsState::all().nth(4).unwrap())).to_string();
+        assert_eq!(html.matches("<option").count(), UsState::all().count());
+        assert_eq!(html.matches(" selected>").count(), 1);
+        assert!(html.contains(&format!(
+            "value=\"{}\" selected>",
+            UsState::all().nth(4).unwrap().code()
+        )));
+        assert!(!StateOptions(None).to_string().contains("selected"));
+    }
 
     #[test]
     fn tick_steps_are_round_and_few() {

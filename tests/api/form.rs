@@ -146,6 +146,20 @@ async fn the_page_shows_the_total_and_one_bar_per_call() {
     assert_eq!(texts(&html, ".timing-table tbody tr").len(), 3);
     let summary = texts(&html, ".timing p").join(" ");
     assert!(summary.contains("sequential"), "{summary}");
+    // Durations in ms with one decimal; each call took at least the providers' 20 ms.
+    let took: Vec<f64> = texts(&html, ".timing-table tbody td:nth-child(4)")
+        .iter()
+        .map(|t| {
+            assert!(t.split_once('.').is_some_and(|(_, d)| d.len() == 1), "{t}");
+            t.parse().unwrap()
+        })
+        .collect();
+    assert!(took.iter().all(|t| *t >= 20.0), "{took:?}");
+    let labels = texts(&html, "svg.waterfall text.bar-label");
+    assert!(
+        labels.iter().all(|l| l.ends_with(" ms · pass")),
+        "{labels:?}"
+    );
     // The whole page fits the buffer rendering reserves, so it is never copied while written.
     assert!(
         html.len() <= vouch::web::pages::PAGE_CAPACITY,

@@ -1,0 +1,161 @@
+//! Handles for the request and provider-call metrics, each registered once and then reused.
+//! `counter!` with labels builds, hashes and looks up its key on every use: eight times per
+//! submission, a few percent of the server's CPU (bench/FINDINGS.md, "Where the CPU goes").
+
+use std::collections::HashMap;
+use std::sync::{PoisonError, RwLock};
+use std::time::Duration;
+
+use metrics::{Counter, Histogram, counter, histogram};
+
+use crate::checks::{CheckKind, Outcome};
+
+/// Per provider: a call counter for each outcome, and the calls' durations.
+pub struct CallMeters {
+    calls: [[Counter; Outcome::ALL.len()]; CheckKind::ALL.len()],
+    durations: [Histogram; CheckKind::ALL.len()],
+}
+
+impl CallMeters {
+    /// Registers every series with the process's recorder (install it first).
+    pub fn register() -> CallMeters {
+        CallMeters {
+            calls: CheckKind::ALL.map(|kind| {
+                Outcome::ALL.map(|outcome| {
+                    counter!("vouch_provider_calls_total",
+                        "provider" => kind.provider(), "outcome" => outcome.name())
+                })
+            }),
+            durations: CheckKind::ALL.map(|kind| {
+                histogram!("vouch_provider_call_duration_seconds", "provider" => kind.provider())
+            }),
+        }
+    }
+
+    pub fn record(&self, kind: CheckKind, outcome: Outcome, took: Duration) {
+        self.calls[kind as usize][outcome as usize].increment(1);
+        self.durations[kind as usize].record(took.as_secs_f64());
+    }
+}
+
+/// Statuses kept per route; beyond that, a rare status is counted without a kept handle.
+const STATUSES_PER_ROUTE: usize = 32;
+
+/// Per route template: requests by status, and their durations. Routes are the router's
+/// templates (and `unmatched`), never raw paths, so the map stays small.
+#[derive(Default)]
+pub struct RequestMeters {
+    by_route: RwLock<HashMap<String, RouteMeters>>,
+}
+
+struct RouteMeters {
+    duration: Histogram,
+    by_status: Vec<(u16, Counter)>,
+}
+
+impl RequestMeters {
+    pub fn record(&self, route: &str, status: u16, took: Duration) {
+        let known = self
+            .by_route
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(route)
+            .and_then(|r| {
+                let counter = r.by_status.iter().find(|(s, _)| *s == status)?;
+                Some((r.duration.clone(), counter.1.clone()))
+            });
+        let (duration, requests) = match known {
+            Some(handles) => handles,
+            None => self.register(route, status),
+        };
+        requests.increment(1);
+        duration.record(took.as_secs_f64());
+    }
+
+    fn register(&self, route: &str, status: u16) -> (Histogram, Counter) {
+        let requests = counter!("vouch_http_requests_total",
+            "route" => route.to_owned(), "status" => status.to_string());
+        let mut by_route = self
+            .by_route
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let meters = by_route
+            .entry(route.to_owned())
+            .or_insert_with(|| RouteMeters {
+                duration: histogram!("vouch_http_request_duration_seconds",
+                    "route" => route.to_owned()),
+                by_status: Vec::new(),
+            });
+        let kept = meters.by_status.iter().any(|(s, _)| *s == status);
+        if !kept && meters.by_status.len() < STATUSES_PER_ROUTE {
+            meters.by_status.push((status, requests.clone()));
+        }
+        (meters.duration.clone(), requests)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use metrics_exporter_prometheus::PrometheusBuilder;
+
+    use super::*;
+
+    /// Series as the exporter renders them, recorded through kept handles.
+    fn rendered(record: impl FnOnce()) -> String {
+        let recorder = PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        metrics::with_local_recorder(&recorder, record);
+        handle.render()
+    }
+
+    #[test]
+    fn provider_calls_are_counted_by_provider_and_outcome() {
+        let text = rendered(|| {
+            let meters = CallMeters::register();
+            meters.record(CheckKind::Phone, Outcome::Timeout, Duration::from_millis(5));
+            meters.record(CheckKind::Phone, Outcome::Timeout, Duration::from_millis(5));
+            meters.record(CheckKind::Email, Outcome::Pass, Duration::from_millis(5));
+        });
+        let line = |needle: &str| {
+            text.lines()
+                .find(|l| l.starts_with(needle))
+                .map(str::to_owned)
+        };
+        let phone = r#"vouch_provider_calls_total{provider="veriphone",outcome="timeout"}"#;
+        let email = r#"vouch_provider_calls_total{provider="eva",outcome="pass"}"#;
+        assert_eq!(line(phone), Some(format!("{phone} 2")), "{text}");
+        assert_eq!(line(email), Some(format!("{email} 1")), "{text}");
+        assert!(
+            text.contains(r#"vouch_provider_call_duration_seconds_count{provider="veriphone"} 2"#)
+        );
+    }
+
+    #[test]
+    fn requests_are_counted_by_route_and_status_past_the_kept_handles() {
+        let text = rendered(|| {
+            let meters = RequestMeters::default();
+            for status in 100..100 + STATUSES_PER_ROUTE as u16 + 5 {
+                meters.record("/async", status, Duration::from_millis(1));
+            }
+            meters.record("/async", 200, Duration::from_millis(1));
+            meters.record("/async", 200, Duration::from_millis(1));
+            meters.record("/async", 999, Duration::from_millis(1));
+        });
+        let requests = |status: u16| {
+            let series =
+                format!(r#"vouch_http_requests_total{{route="/async",status="{status}"}} "#);
+            text.lines()
+                .find_map(|l| l.strip_prefix(series.as_str()).map(str::to_owned))
+        };
+        assert_eq!(requests(200).as_deref(), Some("2"), "{text}");
+        assert_eq!(requests(999).as_deref(), Some("1"), "{text}");
+        assert_eq!(requests(136).as_deref(), Some("1"), "{text}");
+        let count = STATUSES_PER_ROUTE + 5 + 3;
+        assert!(
+            text.contains(&format!(
+                r#"vouch_http_request_duration_seconds_count{{route="/async"}} {count}"#
+            )),
+            "{text}"
+        );
+    }
+}
