@@ -10,6 +10,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use http::HeaderValue;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::uri::{Authority, PathAndQuery, Scheme};
 
 use super::Outcome;
 use super::h2c::{Channel, Channels};
@@ -107,13 +108,23 @@ const MAX_BODY: usize = 64 * 1024;
 #[error("a provider base URL is not a valid URL")]
 pub struct BadUrl;
 
-/// One provider endpoint: its full URL, parsed once, how calls to it travel, and the per-call
+/// One provider endpoint: its URL, parsed once, how calls to it travel, and the per-call
 /// timeout every request to it carries.
 #[derive(Clone)]
 pub struct Route {
     link: Link,
-    url: reqwest::Url,
+    target: Target,
     timeout: Duration,
+}
+
+/// A route's URL in the parts each request reuses, so that a request only encodes its query.
+#[derive(Clone)]
+struct Target {
+    scheme: Scheme,
+    authority: Authority,
+    /// The path, and the base URL's own query if it has one.
+    path: String,
+    has_query: bool,
 }
 
 #[derive(Clone)]
@@ -139,7 +150,21 @@ impl Route {
             }
             _ => Link::Pooled(transport.pooled.clone()),
         };
-        Ok(Route { link, url, timeout })
+        let uri: http::Uri = url.as_str().parse().map_err(|_| BadUrl)?;
+        let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
+            return Err(BadUrl);
+        };
+        let target = Target {
+            scheme: scheme.clone(),
+            authority: authority.clone(),
+            path: uri.path_and_query().map_or("/", |p| p.as_str()).to_owned(),
+            has_query: uri.query().is_some(),
+        };
+        Ok(Route {
+            link,
+            target,
+            timeout,
+        })
     }
 
     /// `GET` with `query` urlencoded after the route's URL.
@@ -154,7 +179,9 @@ impl Route {
         auth: Option<&HeaderValue>,
         form: &[(&str, &str)],
     ) -> Result<Answer, ProviderError> {
-        let body = serde_urlencoded::to_string(form).map_err(|_| unbuildable())?;
+        let body = form_urlencoded::Serializer::new(String::with_capacity(256))
+            .extend_pairs(form)
+            .finish();
         let mut req = http::Request::post(self.uri(None)?)
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(auth) = auth {
@@ -163,13 +190,23 @@ impl Route {
         self.send(build(req, Bytes::from(body))?).await
     }
 
-    fn uri(&self, query: Option<&[(&str, &str)]>) -> Result<String, ProviderError> {
-        let mut uri = self.url.as_str().to_owned();
+    fn uri(&self, query: Option<&[(&str, &str)]>) -> Result<http::Uri, ProviderError> {
+        let target = &self.target;
+        let mut path = String::with_capacity(target.path.len() + 128);
+        path.push_str(&target.path);
         if let Some(query) = query {
-            uri.push(if self.url.query().is_some() { '&' } else { '?' });
-            uri.push_str(&serde_urlencoded::to_string(query).map_err(|_| unbuildable())?);
+            path.push(if target.has_query { '&' } else { '?' });
+            let start = path.len();
+            path = form_urlencoded::Serializer::for_suffix(path, start)
+                .extend_pairs(query)
+                .finish();
         }
-        Ok(uri)
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(target.scheme.clone());
+        parts.authority = Some(target.authority.clone());
+        parts.path_and_query =
+            Some(PathAndQuery::from_maybe_shared(Bytes::from(path)).map_err(|_| unbuildable())?);
+        http::Uri::from_parts(parts).map_err(|_| unbuildable())
     }
 
     // The request is boxed: every async layer that holds one keeps its own 256 bytes for it
