@@ -256,7 +256,7 @@ async fn read_body(mut stream: RecvStream) -> Result<Bytes, ProviderError> {
     while let Some(chunk) = stream.data().await {
         let chunk = chunk.map_err(transport)?;
         let _ = stream.flow_control().release_capacity(chunk.len());
-        body.push(&chunk)?;
+        body.push(chunk)?;
     }
     Ok(body.into_bytes())
 }

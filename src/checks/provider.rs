@@ -245,7 +245,7 @@ async fn pooled(
     let mut resp = client.execute(req).await?;
     let mut body = Body::default();
     while let Some(chunk) = resp.chunk().await? {
-        body.push(&chunk)?;
+        body.push(chunk)?;
     }
     Ok(Answer {
         status: resp.status(),
@@ -301,21 +301,38 @@ impl Answer {
 }
 
 /// An answer's body as its chunks arrive, refused past [`MAX_BODY`]; both transports read
-/// through it.
+/// through it. A body that comes in one chunk (nearly every answer) is kept, not copied.
 #[derive(Default)]
-pub(super) struct Body(BytesMut);
+pub(super) struct Body {
+    first: Bytes,
+    /// The chunks so far, copied together, once a second one comes.
+    joined: Option<BytesMut>,
+}
 
 impl Body {
-    pub(super) fn push(&mut self, chunk: &[u8]) -> Result<(), ProviderError> {
-        if self.0.len() + chunk.len() > MAX_BODY {
+    pub(super) fn push(&mut self, chunk: Bytes) -> Result<(), ProviderError> {
+        if self.len() + chunk.len() > MAX_BODY {
             return Err(ProviderError::Malformed);
         }
-        self.0.extend_from_slice(chunk);
+        match &mut self.joined {
+            Some(joined) => joined.extend_from_slice(&chunk),
+            None if self.first.is_empty() => self.first = chunk,
+            None => {
+                let mut joined = BytesMut::with_capacity(self.first.len() + chunk.len());
+                joined.extend_from_slice(&self.first);
+                joined.extend_from_slice(&chunk);
+                self.joined = Some(joined);
+            }
+        }
         Ok(())
     }
 
+    fn len(&self) -> usize {
+        self.joined.as_ref().map_or(self.first.len(), BytesMut::len)
+    }
+
     pub(super) fn into_bytes(self) -> Bytes {
-        self.0.freeze()
+        self.joined.map_or(self.first, BytesMut::freeze)
     }
 }
 
@@ -398,7 +415,27 @@ mod tests {
 
     use wiremock::ResponseTemplate;
 
-    use super::{MAX_BODY, ProviderError, Route, testing};
+    use bytes::Bytes;
+
+    use super::{Body, MAX_BODY, ProviderError, Route, testing};
+
+    #[test]
+    fn a_body_keeps_one_chunk_as_it_came_and_joins_several_in_order() {
+        let one = Bytes::from_static(b"{\"status\":\"success\"}");
+        let mut body = Body::default();
+        body.push(one.clone()).unwrap();
+        assert_eq!(body.into_bytes().as_ptr(), one.as_ptr());
+
+        let mut body = Body::default();
+        for part in ["ab", "", "cd", "e"] {
+            body.push(Bytes::from_static(part.as_bytes())).unwrap();
+        }
+        assert_eq!(body.into_bytes(), "abcde");
+
+        let mut body = Body::default();
+        body.push(Bytes::from(vec![b'x'; MAX_BODY])).unwrap();
+        assert_eq!(body.push(Bytes::from_static(b"y")), Err(ProviderError::Malformed));
+    }
 
     #[test]
     fn a_base_url_that_does_not_parse_is_refused_without_being_echoed() {
