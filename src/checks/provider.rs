@@ -434,7 +434,10 @@ mod tests {
 
         let mut body = Body::default();
         body.push(Bytes::from(vec![b'x'; MAX_BODY])).unwrap();
-        assert_eq!(body.push(Bytes::from_static(b"y")), Err(ProviderError::Malformed));
+        assert_eq!(
+            body.push(Bytes::from_static(b"y")),
+            Err(ProviderError::Malformed)
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::domain::state::UsState;
 #[template(path = "form.html")]
 pub struct FormPage<'a> {
     pub mode: Mode,
-    pub fields: Vec<FieldView<'a>>,
+    pub fields: [FieldView<'a>; Field::ALL.len()],
     /// The state the form had selected, if it names one.
     pub state: Option<UsState>,
     /// Links to the invalid fields, in form order (the GOV.UK error summary).
@@ -181,18 +181,14 @@ impl fmt::Display for StateOptions {
 impl askama::filters::HtmlSafe for StateOptions {}
 
 impl askama::FastWritable for StateOptions {
-    fn write_into(
-        &self,
-        dest: &mut dyn fmt::Write,
-        _: &dyn askama::Values,
-    ) -> askama::Result<()> {
+    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
         Ok(self.write(dest)?)
     }
 }
 
 impl<'a> FormPage<'a> {
     pub fn new(mode: Mode, raw: &'a RawForm, report: Option<&Report>) -> Self {
-        let fields = Field::ALL.map(|f| field_view(f, raw, report)).to_vec();
+        let fields = Field::ALL.map(|f| field_view(f, raw, report));
         let errors = fields
             .iter()
             .filter_map(|f| f.error.map(|e| (f.id, e)))
