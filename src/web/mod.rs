@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod error;
+pub mod html;
 pub mod ops;
 pub mod pages;
 pub mod state;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::http::HeaderValue;
 use bytes::Bytes;
 
-use super::view::Tenths;
+use super::html::Tenths;
 use crate::checks::report::Report;
 
 /// `eva;desc="pass";dur=301.7, lob;…, veriphone;…, total;dur=…` plus `extra` entries.

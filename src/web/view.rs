@@ -1,12 +1,11 @@
 //! What the page shows, computed before rendering so the template stays dumb: each field's
 //! value, status and message; the error summary; and the waterfall's geometry.
 
-use std::fmt;
-use std::sync::LazyLock;
 use std::time::Duration;
 
 use askama::Template;
 
+use super::html::{StateOptions, Tenths};
 use super::timing::ms;
 use crate::checks::report::Report;
 use crate::checks::{Mode, Outcome};
@@ -82,108 +81,6 @@ pub struct Bar {
 pub struct Tick {
     pub x: Tenths,
     pub ms: u64,
-}
-
-/// A non-negative quantity (px or ms) shown with one decimal, `301.7`. Written with integer
-/// formatting: a result page has ~20 of them, and formatting them as `f64` cost more than the
-/// rest of the page together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Tenths(u64);
-
-impl Tenths {
-    /// `value` rounded to a tenth; negative and NaN count as zero.
-    pub fn of(value: f64) -> Tenths {
-        // A float-to-int `as` saturates (NaN gives 0): no wrap-around is possible.
-        Tenths((value * 10.0).round().max(0.0) as u64)
-    }
-
-    /// `d` in milliseconds, rounded to a tenth.
-    pub fn ms(d: Duration) -> Tenths {
-        let tenths = d.as_micros().saturating_add(50) / 100;
-        Tenths(u64::try_from(tenths).unwrap_or(u64::MAX))
-    }
-
-    fn write(self, out: &mut dyn fmt::Write) -> fmt::Result {
-        out.write_str(itoa::Buffer::new().format(self.0 / 10))?;
-        out.write_char('.')?;
-        out.write_char(char::from(b'0' + (self.0 % 10) as u8))
-    }
-}
-
-impl fmt::Display for Tenths {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(f)
-    }
-}
-
-/// Digits and a dot: nothing to escape.
-impl askama::filters::HtmlSafe for Tenths {}
-
-impl askama::FastWritable for Tenths {
-    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
-        Ok(self.write(dest)?)
-    }
-}
-
-/// The state picker's options: one per state, the posted one selected. Written straight from
-/// the states' table (no code or name holds a character HTML escapes, checked by a test), in
-/// three pieces of one prebuilt list: fifty-odd options written one by one, escaped, were a
-/// third of a page's rendering.
-pub struct StateOptions(pub Option<UsState>);
-
-/// Every option, none selected, and where ` selected` goes in for each state.
-struct StateList {
-    html: String,
-    select_at: Vec<(UsState, usize)>,
-}
-
-static STATE_LIST: LazyLock<StateList> = LazyLock::new(|| {
-    let mut list = StateList {
-        html: String::with_capacity(2048),
-        select_at: Vec::new(),
-    };
-    for state in UsState::all() {
-        list.html.push_str("<option value=\"");
-        list.html.push_str(state.code());
-        list.html.push('"');
-        list.select_at.push((state, list.html.len()));
-        list.html.push('>');
-        list.html.push_str(state.name());
-        list.html.push_str("</option>\n");
-    }
-    list
-});
-
-impl StateOptions {
-    fn write(&self, out: &mut dyn fmt::Write) -> fmt::Result {
-        let list = &*STATE_LIST;
-        let at = self
-            .0
-            .and_then(|chosen| list.select_at.iter().find(|(s, _)| *s == chosen));
-        match at.and_then(|(_, at)| list.html.split_at_checked(*at)) {
-            Some((before, after)) => {
-                out.write_str(before)?;
-                out.write_str(" selected")?;
-                out.write_str(after)
-            }
-            None => out.write_str(&list.html),
-        }
-    }
-}
-
-impl fmt::Display for StateOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(f)
-    }
-}
-
-/// Built only from the states' own table (see above).
-impl askama::filters::HtmlSafe for StateOptions {}
-
-impl askama::FastWritable for StateOptions {
-    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
-        Ok(self.write(dest)?)
-    }
 }
 
 impl<'a> FormPage<'a> {
@@ -349,48 +246,6 @@ fn tick_step(span: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tenths_round_to_one_decimal() {
-        for (value, text) in [
-            (0.0, "0.0"),
-            (0.04, "0.0"),
-            (0.05, "0.1"),
-            (301.66, "301.7"),
-        ] {
-            assert_eq!(Tenths::of(value).to_string(), text);
-        }
-        assert_eq!(Tenths::of(-3.0).to_string(), "0.0");
-        assert_eq!(Tenths::of(f64::NAN).to_string(), "0.0");
-        assert_eq!(
-            Tenths::ms(Duration::from_micros(301_650)).to_string(),
-            "301.7"
-        );
-        assert_eq!(
-            Tenths::ms(Duration::from_micros(99_949)).to_string(),
-            "99.9"
-        );
-    }
-
-    #[test]
-    fn state_options_need_no_escaping_and_select_one() {
-        for state in UsState::all() {
-            let plain = |s: &str| !s.contains(['<', '>', '&', '"', '\'']);
-            assert!(
-                plain(state.code()) && plain(state.name()),
-                "{}",
-                state.code()
-            );
-        }
-        let html = StateOptions(Some(UsState::all().nth(4).unwrap())).to_string();
-        assert_eq!(html.matches("<option").count(), UsState::all().count());
-        assert_eq!(html.matches(" selected>").count(), 1);
-        assert!(html.contains(&format!(
-            "value=\"{}\" selected>",
-            UsState::all().nth(4).unwrap().code()
-        )));
-        assert!(!StateOptions(None).to_string().contains("selected"));
-    }
 
     #[test]
     fn tick_steps_are_round_and_few() {
