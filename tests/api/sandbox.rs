@@ -98,8 +98,11 @@ async fn sequential_takes_about_three_sandbox_latencies_and_concurrent_about_one
     let median = |mode: &'static str| {
         let (http, url) = (http.clone(), url.clone());
         async move {
+            // The embedded sandbox jitters (log-normal, p99 = 3 × median). Simulated, medians of
+            // 7 broke the 1.5× bound below in 3.5 % of runs (it failed here once); medians of 15
+            // against 1.3× fail in about 1 in 10,000, with sequential ≈ 2.1 × concurrent.
             let mut took = Vec::new();
-            for _ in 0..7 {
+            for _ in 0..15 {
                 took.push(validate(&http, &url, mode, &valid_form()).await.1);
             }
             took.sort();
@@ -109,7 +112,7 @@ async fn sequential_takes_about_three_sandbox_latencies_and_concurrent_about_one
     let concurrent = median("concurrent").await;
     let sequential = median("sequential").await;
     assert!(
-        sequential > concurrent * 3 / 2,
+        sequential > concurrent * 13 / 10,
         "sequential {sequential:?} vs concurrent {concurrent:?}"
     );
     assert!(
