@@ -1,6 +1,6 @@
 //! What one submission costs the server apart from waiting for providers: reading the posted
 //! form, parsing it into typed fields with the local verdicts, and rendering the result page
-//! with its waterfall and `Server-Timing` header (bench/FINDINGS.md, "Where the CPU goes").
+//! with its waterfall and `Server-Timing` header (bench/FINDINGS.md, "The request path's own work").
 //!
 //! `cargo bench --bench request_path` (release build); add `-- --quick` for a short run.
 

@@ -9,6 +9,31 @@ use std::time::Duration;
 
 use crate::domain::state::UsState;
 
+/// `$piece` (with a `write(&self, &mut dyn fmt::Write)`) goes into the page as it writes
+/// itself: `Display`, askama's `FastWritable` (no `Formatter` in between) and `HtmlSafe` (no
+/// escaping). Only for output that cannot hold a character HTML escapes.
+macro_rules! written_as_is {
+    ($piece:ty) => {
+        impl fmt::Display for $piece {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.write(f)
+            }
+        }
+
+        impl askama::filters::HtmlSafe for $piece {}
+
+        impl askama::FastWritable for $piece {
+            fn write_into(
+                &self,
+                dest: &mut dyn fmt::Write,
+                _: &dyn askama::Values,
+            ) -> askama::Result<()> {
+                Ok(self.write(dest)?)
+            }
+        }
+    };
+}
+
 /// A non-negative quantity (px or ms) shown with one decimal, `301.7`, written with integer
 /// formatting: a result page has ~20 of them, and as `f64`s (shortest decimals, `format!`ted
 /// labels) they took ~30 % of its rendering.
@@ -35,20 +60,8 @@ impl Tenths {
     }
 }
 
-impl fmt::Display for Tenths {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(f)
-    }
-}
-
-/// Digits and a dot: nothing to escape.
-impl askama::filters::HtmlSafe for Tenths {}
-
-impl askama::FastWritable for Tenths {
-    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
-        Ok(self.write(dest)?)
-    }
-}
+// Digits and a dot: nothing to escape.
+written_as_is!(Tenths);
 
 /// The state picker's options: one per state, the posted one selected. Written straight from
 /// the states' table (no code or name holds a character HTML escapes, checked by a test), in
@@ -96,20 +109,8 @@ impl StateOptions {
     }
 }
 
-impl fmt::Display for StateOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(f)
-    }
-}
-
-/// Built only from the states' own table (see above).
-impl askama::filters::HtmlSafe for StateOptions {}
-
-impl askama::FastWritable for StateOptions {
-    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
-        Ok(self.write(dest)?)
-    }
-}
+// Built only from the states' own table (see above).
+written_as_is!(StateOptions);
 
 #[cfg(test)]
 mod tests {
