@@ -55,26 +55,24 @@ struct RouteMeters {
 
 impl RequestMeters {
     pub fn record(&self, route: &str, status: u16, took: Duration) {
-        let known = self
-            .by_route
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(route)
-            .and_then(|r| {
-                let counter = r.by_status.iter().find(|(s, _)| *s == status)?;
-                Some((r.duration.clone(), counter.1.clone()))
-            });
-        let (duration, requests) = match known {
-            Some(handles) => handles,
-            None => self.register(route, status),
-        };
-        requests.increment(1);
-        duration.record(took.as_secs_f64());
+        {
+            let by_route = self.by_route.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(meters) = by_route.get(route)
+                && let Some((_, requests)) = meters.by_status.iter().find(|(s, _)| *s == status)
+            {
+                requests.increment(1);
+                meters.duration.record(took.as_secs_f64());
+                return;
+            }
+        }
+        self.record_new(route, status, took);
     }
 
-    fn register(&self, route: &str, status: u16) -> (Histogram, Counter) {
+    /// The first request of its route and status (or of a status past the kept ones).
+    fn record_new(&self, route: &str, status: u16, took: Duration) {
         let requests = counter!("vouch_http_requests_total",
             "route" => route.to_owned(), "status" => status.to_string());
+        requests.increment(1);
         let mut by_route = self
             .by_route
             .write()
@@ -86,11 +84,11 @@ impl RequestMeters {
                     "route" => route.to_owned()),
                 by_status: Vec::new(),
             });
+        meters.duration.record(took.as_secs_f64());
         let kept = meters.by_status.iter().any(|(s, _)| *s == status);
         if !kept && meters.by_status.len() < STATUSES_PER_ROUTE {
-            meters.by_status.push((status, requests.clone()));
+            meters.by_status.push((status, requests));
         }
-        (meters.duration.clone(), requests)
     }
 }
 
