@@ -50,8 +50,8 @@ MODES = {"concurrent": "/async", "sequential": "/sync"}
 
 SERVERS = {
     "vouch": dict(short="vouch", label="vouch (Rust, axum + h2)",
-                  about="target/release/vouch serve; one process, one event loop per core, each with "
-                        "its own h2c connection to the providers"),
+                  about="one process, one event loop per core, each with its own h2c connection "
+                        "to the providers"),
     "fastapi": dict(short="FastAPI + aiohttp", label="FastAPI + aiohttp (uvicorn, 2 workers)",
                     about="strongest Python design: uvloop + httptools, one shared aiohttp "
                           "session per worker"),
@@ -682,6 +682,8 @@ def main():
     ap.add_argument("--sandbox", choices=["auto", "vouch", "standin"], default="auto")
     ap.add_argument("--sandbox-args", default="", help="extra arguments for `vouch sandbox`")
     ap.add_argument("--vouch-bin", default=os.path.join(ROOT, "target", "release", "vouch"))
+    ap.add_argument("--vouch-build", default="release",
+                    help="how --vouch-bin was built, for the report (bench/run fills it in)")
     ap.add_argument("--python", default=sys.executable, help="python of the peers' venv")
     ap.add_argument("--out", required=True, help="directory for results.json and logs/")
     ap.add_argument("--check", action="store_true",
@@ -734,7 +736,8 @@ def main():
                    "sandbox": cfg.sandbox, "sandbox_why": sandbox_why,
                    "sandbox_cmd": " ".join(os.path.relpath(a, ROOT) if a.startswith("/") else a
                                            for a in sandbox_cmd(cfg, 0)).replace(":0 ", ":PORT "),
-                   "loadgen": "wrk", "nofile": nofile, "servers": servers},
+                   "loadgen": "wrk", "nofile": nofile, "servers": servers,
+                   "vouch_build": cfg.vouch_build},
         "servers": [],
     }
     if cfg.quiet_wait:
@@ -746,6 +749,8 @@ def main():
         entry = {"id": name, **SERVERS[name], "modes": {}}
         if name == "vouch":
             entry["binary"] = cfg.vouch_bin
+            entry["about"] = (f"`{os.path.relpath(cfg.vouch_bin, ROOT)} serve`, "
+                              f"{cfg.vouch_build}; {entry['about']}")
         results["servers"].append(entry)
         for mi, mode in enumerate(modes):
             if name == "vouch" and not os.access(cfg.vouch_bin, os.X_OK):

@@ -444,7 +444,8 @@ def render(results, md_path, chart_dir):
         ["memory", mach["memory"]], ["kernel", mach["kernel"]], ["OS", mach["os"]],
         ["rustc", mach["rustc"]], ["Python (peers)", mach["python"]], ["wrk", mach["wrk"]],
         ["load average at start", " ".join(mach["loadavg_at_start"])],
-        ["vouch commit", mach["git"]]]) + "\n")
+        ["vouch commit", mach["git"]], ["vouch build", cfg.get("vouch_build", "release")]])
+        + "\n")
     L.append("## Servers\n")
     L.append(table(["server", "what it is"],
                    [[s["label"], s["about"]] for s in results["servers"]]) + "\n")
