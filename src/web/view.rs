@@ -92,7 +92,7 @@ impl<'a> FormPage<'a> {
             .collect();
         FormPage {
             mode,
-            state: UsState::all().find(|s| s.code().eq_ignore_ascii_case(raw.state.trim())),
+            state: UsState::parse(&raw.state),
             fields,
             errors,
             result: report.map(result_view),
