@@ -1,0 +1,40 @@
+# Shell helpers shared by bench/run, bench/instructions and bench/pgo (sourced, not run).
+
+# Installs the commands named that are missing, each from the Debian package of the same name
+# (sudo when not root).
+need_commands() {  # command...
+  local missing=() cmd
+  for cmd in "$@"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "[bench] installing ${missing[*]} (apt)" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+# A TCP port on loopback that nothing listens on right now.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Waits up to 60 s for a vouch process on loopback to answer /healthz.
+wait_healthz() {  # port
+  local _
+  for _ in $(seq 120); do
+    curl -sf "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "[bench] nothing answers /healthz on port $1" >&2
+  return 1
+}
+
+# A value from a JSON file, by a dotted path (`config.sandbox`); empty if absent.
+json_field() {  # file path
+  python3 -c 'import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."):
+    v = v.get(k, "") if isinstance(v, dict) else ""
+print(v)' "$1" "$2"
+}
