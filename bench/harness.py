@@ -49,9 +49,9 @@ PROFILES = {
 MODES = {"concurrent": "/async", "sequential": "/sync"}
 
 SERVERS = {
-    "vouch": dict(short="vouch", label="vouch (Rust, axum + h2)",
-                  about="one process, one event loop per core, each with its own h2c connection "
-                        "to the providers"),
+    "vouch": dict(short="vouch", label="vouch (Rust, axum + reqwest)",
+                  about="one process on Tokio's multi-threaded runtime; one pooled reqwest client "
+                        "to the providers (h2c unless VOUCH_PROVIDER_H2C=off)"),
     "fastapi": dict(short="FastAPI + aiohttp", label="FastAPI + aiohttp (uvicorn, 2 workers)",
                     about="strongest Python design: uvloop + httptools, one shared aiohttp "
                           "session per worker"),

@@ -1,4 +1,4 @@
-# Shell helpers shared by bench/run, bench/instructions and bench/pgo (sourced, not run).
+# Shell helpers shared by bench/run and bench/instructions (sourced, not run).
 
 # Installs the commands named that are missing, each from the Debian package of the same name
 # (sudo when not root).

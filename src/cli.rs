@@ -2,21 +2,20 @@
 //! variable and default, as design.md's configuration table does.
 
 use std::net::SocketAddr;
-use std::num::NonZeroUsize;
 use std::sync::LazyLock;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
-use crate::sandbox::LatencySpec;
+use vouch_sandbox::LatencySpec;
 
 /// `vouch --version` also names the phone metadata, since stale metadata changes verdicts.
 static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
     format!(
         "{} (phone metadata: {})",
         env!("CARGO_PKG_VERSION"),
-        crate::offline::phone::metadata_version()
+        vouch_offline::phone::metadata_version()
     )
 });
 
@@ -94,9 +93,6 @@ pub struct ServeArgs {
     /// connection per provider carries every call at once. The embedded sandbox always gets it.
     #[arg(long, env = "VOUCH_PROVIDER_H2C", value_enum, default_value = "off")]
     pub provider_h2c: Switch,
-    /// Threads serving requests, each with its own event loop [default: one per CPU].
-    #[arg(long, env = "VOUCH_WORKERS")]
-    pub workers: Option<NonZeroUsize>,
     /// Eva's base URL (live: https://api.eva.pingutil.com). Always wins over --providers.
     #[arg(long, env = "EVA_BASE_URL", value_parser = base_url)]
     pub eva_base_url: Option<String>,
@@ -183,7 +179,6 @@ mod tests {
             ["vouch", "--providers", "mock"],
             ["vouch", "--on-provider-error", "maybe"],
             ["vouch", "--eva-base-url", "ftp://x"],
-            ["vouch", "--workers", "0"],
         ] {
             let err = Cli::try_parse_from(args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");

@@ -2,14 +2,13 @@
 //! Errors name the variable at fault, never a value.
 
 use std::net::SocketAddr;
-use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::checks::OnProviderError;
 use crate::cli::{ErrorPolicy, ProviderMode, ServeArgs, Switch};
-use crate::sandbox::{PLACEHOLDER_KEY, SandboxOptions};
+use vouch_sandbox::{PLACEHOLDER_KEY, SandboxOptions};
 
 pub const EVA_LIVE_URL: &str = "https://api.eva.pingutil.com";
 pub const LOB_LIVE_URL: &str = "https://api.lob.com";
@@ -52,8 +51,6 @@ pub struct Settings {
     pub sandbox: SandboxOptions,
     /// HTTP/2 by prior knowledge to http:// providers (see `--provider-h2c`).
     pub provider_h2c: bool,
-    /// Threads serving requests, each with its own event loop.
-    pub workers: NonZeroUsize,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -108,7 +105,6 @@ impl Settings {
                 ..SandboxOptions::default()
             },
             provider_h2c: args.provider_h2c == Switch::On,
-            workers: args.workers.unwrap_or_else(crate::workers::per_cpu),
         };
         if settings.provider_h2c
             && settings

@@ -5,13 +5,11 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use vouch::cli::{Cli, Command, SandboxArgs, ServeArgs, Switch};
 use vouch::config::Settings;
-use vouch::sandbox::{FaultRates, SandboxOptions};
 use vouch::startup::{App, shutdown_signal};
-use vouch::workers::Workers;
+use vouch_sandbox::{FaultRates, SandboxOptions};
 
-// glibc's malloc took a quarter of vouch's CPU under load (arena locks, consolidation) and
-// fragmented to twice the resident memory; mimalloc's per-thread heaps avoid both.
-// Its v2 line (Cargo feature) measured cheaper than v3 here; see README.
+// glibc's malloc cost vouch much CPU under load (arena locks, consolidation) and fragmented
+// to twice the resident memory; mimalloc's per-thread heaps avoid both (bench/FINDINGS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -32,7 +30,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// This thread's event loop is worker 0; `App` starts the others (vouch::workers).
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let settings = match Settings::from_args(&args) {
         Ok(s) => s,
@@ -41,21 +38,20 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .error(clap::error::ErrorKind::MissingRequiredArgument, e)
             .exit(),
     };
-    event_loop()?.block_on(async {
+    runtime()?.block_on(async {
         let app = App::build(settings).await?;
-        tracing::info!(addr = %app.local_addr()?, workers = app.workers(), "vouch serving");
+        tracing::info!(addr = %app.local_addr()?, "vouch serving");
         app.run_until(shutdown_signal()).await
     })
 }
 
-/// The sandbox runs like `vouch serve`: one event loop per CPU, this thread's the first.
 fn sandbox(args: SandboxArgs) -> anyhow::Result<()> {
-    event_loop()?.block_on(run_sandbox(args))
+    runtime()?.block_on(run_sandbox(args))
 }
 
-/// Worker 0's single-threaded runtime, on this thread.
-fn event_loop() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
+/// Tokio's multi-threaded runtime, one worker per CPU.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
 }
@@ -74,7 +70,6 @@ async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "vouch sandbox serving");
-    let workers = Workers::start(vouch::workers::per_cpu())?;
-    vouch::sandbox::serve_on(&workers, listener, opts, shutdown_signal()).await?;
+    vouch_sandbox::serve(listener, opts, shutdown_signal()).await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Builds the application from settings — HTTP client, engine, embedded sandbox, router,
 //! bound listener — and runs it until a shutdown signal, with a bounded grace period.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,17 +15,13 @@ use crate::checks::lob::LobClient;
 use crate::checks::provider::Transport;
 use crate::checks::veriphone::VeriphoneClient;
 use crate::config::{Settings, Target};
-use crate::sandbox::{self, SandboxHandle};
-use crate::serve::{ServeOptions, serve_on};
 use crate::telemetry::meters::CallMeters;
 use crate::telemetry::metrics_handle;
 use crate::web::{self, state::AppState};
-use crate::workers::Workers;
+use vouch_sandbox::SandboxHandle;
 
 pub struct App {
     listener: TcpListener,
-    /// The calling runtime and the threads serving connections beside it.
-    workers: Workers,
     router: axum::Router,
     grace: Duration,
     /// Kept alive as long as the app; stops the embedded sandbox when the app ends.
@@ -36,12 +32,12 @@ impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<App> {
         // Loading the phone metadata and ZIP table takes 25–40 ms (0.5 s in debug builds): off
         // the runtime's threads, and before the first request rather than inside it.
-        tokio::task::spawn_blocking(crate::offline::warm_up)
+        tokio::task::spawn_blocking(vouch_offline::warm_up)
             .await
             .context("loading the offline tables")?;
         let sandbox = if settings.needs_sandbox() {
             Some(
-                sandbox::spawn(settings.sandbox)
+                vouch_sandbox::spawn(settings.sandbox)
                     .await
                     .context("starting the embedded sandbox")?,
             )
@@ -55,9 +51,8 @@ impl App {
             (Target::EmbeddedSandbox, None) => String::new(),
         };
         let timeout = settings.provider_timeout;
-        let workers = Workers::start(settings.workers).context("starting the worker threads")?;
-        let http = Transport::with_lanes(timeout, settings.use_h2c(), workers.count())
-            .context("building the HTTP client")?;
+        let http =
+            Transport::new(timeout, settings.use_h2c()).context("building the HTTP client")?;
         let metrics = metrics_handle();
         let engine = Engine {
             eva: EvaClient::new(&http, &url(&settings.eva.target), timeout)?,
@@ -87,7 +82,6 @@ impl App {
             .with_context(|| format!("binding {}", settings.listen))?;
         Ok(App {
             listener,
-            workers,
             router: web::router(state),
             grace: settings.shutdown_grace,
             sandbox,
@@ -98,23 +92,31 @@ impl App {
         self.listener.local_addr()
     }
 
-    /// How many threads serve requests.
-    pub fn workers(&self) -> usize {
-        self.workers.count().get()
-    }
-
     /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
     /// finish for at most the grace period.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let opts = ServeOptions {
-            h2_streams: None,
-            drain: self.grace,
+        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+        let signal = async move {
+            shutdown.await;
+            let _ = stopping.send(());
         };
-        if !serve_on(&self.workers, self.listener, self.router, shutdown, opts).await {
-            tracing::warn!(grace = ?self.grace, "shutdown grace elapsed with requests still in flight");
+        let server = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(signal)
+            .into_future();
+        tokio::pin!(server);
+        // The grace starts when shutdown does: until then the server runs as long as it likes.
+        let grace = async {
+            let _ = stopped.await;
+            tokio::time::sleep(self.grace).await;
+        };
+        tokio::select! {
+            served = &mut server => served.context("serving")?,
+            () = grace => {
+                tracing::warn!(grace = ?self.grace, "shutdown grace elapsed with requests still in flight");
+            }
         }
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown();

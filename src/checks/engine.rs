@@ -36,7 +36,7 @@ enum Call<'a> {
 }
 
 /// A finished call, its answer still typed by provider.
-enum Answer<'a> {
+enum Answered<'a> {
     Email(Result<EmailAnswer, ProviderError>),
     Address(&'a PostalAddress, Result<AddressAnswer, ProviderError>),
     Phone(Result<PhoneAnswer, ProviderError>),
@@ -70,13 +70,13 @@ impl Engine {
         }
         for (_, answer) in &finished {
             match answer {
-                Answer::Email(_) => {
+                Answered::Email(_) => {
                     verdict::apply_single(&mut fields, Field::Email, answer.passed(), self.policy)
                 }
-                Answer::Address(typed, r) => {
+                Answered::Address(typed, r) => {
                     verdict::apply_address(&mut fields, typed, r, self.policy)
                 }
-                Answer::Phone(_) => verdict::apply_single(
+                Answered::Phone(_) => verdict::apply_single(
                     &mut fields,
                     Field::PhoneNumber,
                     answer.passed(),
@@ -99,17 +99,17 @@ impl Engine {
     }
 
     /// Runs one call, recording when it started relative to `t0` and how it ended.
-    async fn timed<'a>(&self, t0: Instant, call: Call<'a>) -> (CheckRecord, Answer<'a>) {
+    async fn timed<'a>(&self, t0: Instant, call: Call<'a>) -> (CheckRecord, Answered<'a>) {
         let start = t0.elapsed();
         let (kind, answer) = match call {
-            Call::Email(e) => (CheckKind::Email, Answer::Email(self.eva.verify(e).await)),
+            Call::Email(e) => (CheckKind::Email, Answered::Email(self.eva.verify(e).await)),
             Call::Address(a) => (
                 CheckKind::Address,
-                Answer::Address(a, self.lob.verify(a).await),
+                Answered::Address(a, self.lob.verify(a).await),
             ),
             Call::Phone(p) => (
                 CheckKind::Phone,
-                Answer::Phone(self.veriphone.verify(p).await),
+                Answered::Phone(self.veriphone.verify(p).await),
             ),
         };
         let duration = t0.elapsed().saturating_sub(start);
@@ -147,13 +147,13 @@ fn plan(sub: &Submission) -> Vec<Call<'_>> {
     calls
 }
 
-impl Answer<'_> {
+impl Answered<'_> {
     /// Whether the provider passed the value; the one place each answer is read as pass/fail.
     fn passed(&self) -> Result<bool, &ProviderError> {
         match self {
-            Answer::Email(r) => r.as_ref().map(|a| a.acceptable),
-            Answer::Address(_, r) => r.as_ref().map(|a| a.deliverability.is_deliverable()),
-            Answer::Phone(r) => r.as_ref().map(|a| a.valid),
+            Answered::Email(r) => r.as_ref().map(|a| a.acceptable),
+            Answered::Address(_, r) => r.as_ref().map(|a| a.deliverability.is_deliverable()),
+            Answered::Phone(r) => r.as_ref().map(|a| a.valid),
         }
     }
 
@@ -167,9 +167,9 @@ impl Answer<'_> {
 
     fn error(&self) -> Option<&ProviderError> {
         match self {
-            Answer::Email(r) => r.as_ref().err(),
-            Answer::Address(_, r) => r.as_ref().err(),
-            Answer::Phone(r) => r.as_ref().err(),
+            Answered::Email(r) => r.as_ref().err(),
+            Answered::Address(_, r) => r.as_ref().err(),
+            Answered::Phone(r) => r.as_ref().err(),
         }
     }
 }

@@ -3,7 +3,6 @@
 
 pub mod engine;
 pub mod eva;
-pub mod h2c;
 pub mod lob;
 pub mod provider;
 pub mod report;

@@ -8,7 +8,7 @@ use super::report::FieldVerdicts;
 use crate::domain::address::{AddressInput, PostalAddress};
 use crate::domain::field::{Field, FieldVerdict, Problem, Status};
 use crate::domain::form::Submission;
-use crate::offline::address::{AddressInput as OfflineAddress, assess};
+use vouch_offline::address::{AddressInput as OfflineAddress, assess};
 
 const ADDRESS_FIELDS: [Field; 5] = [
     Field::Address,

@@ -22,7 +22,7 @@ pub struct VeriphoneClient {
 }
 
 #[derive(Deserialize)]
-struct Answer {
+struct VeriphoneReply {
     status: String,
     #[serde(default)]
     phone_valid: Option<bool>,
@@ -47,8 +47,8 @@ impl VeriphoneClient {
             ("key", self.key.expose_secret()),
             ("default_country", DEFAULT_REGION),
         ];
-        let answer: Answer = self.route.get(&query).await?.json()?;
-        match (answer.status.as_str(), answer.phone_valid) {
+        let reply: VeriphoneReply = self.route.get(&query).await?.json()?;
+        match (reply.status.as_str(), reply.phone_valid) {
             ("success", Some(valid)) => Ok(PhoneAnswer { valid }),
             // Listed by Veriphone, never illustrated: the number is not a phone number.
             ("syntax-error", _) => Ok(PhoneAnswer { valid: false }),
@@ -60,21 +60,17 @@ impl VeriphoneClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::provider::testing::{common_failures, on_both, serving};
+    use crate::checks::provider::testing::{common_failures, http, serving};
     use wiremock::matchers::{method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     const KEY: &str = "k3y-veriphone-SECRET";
 
-    /// Veriphone's answer for `number` from `base`, asked over each transport; the two must
-    /// agree.
+    /// Veriphone's answer for `number` from `base`.
     async fn verify(base: &str, number: &str) -> Result<PhoneAnswer, ProviderError> {
-        on_both(|http| async move {
-            let timeout = Duration::from_millis(500);
-            let veriphone = VeriphoneClient::new(&http, base, KEY.into(), timeout).unwrap();
-            veriphone.verify(&phone(number)).await
-        })
-        .await
+        let timeout = Duration::from_millis(500);
+        let veriphone = VeriphoneClient::new(&http(), base, KEY.into(), timeout).unwrap();
+        veriphone.verify(&phone(number)).await
     }
 
     fn phone(s: &str) -> PhoneNumber {
@@ -94,7 +90,7 @@ mod tests {
                 "phone_region": "Washington D.C.", "country": "United States", "country_code": "US",
                 "country_prefix": "1", "international_number": "+1 202-456-1111",
                 "local_number": "(202) 456-1111", "e164": "+12024561111", "carrier": ""})))
-            .expect(2)
+            .expect(1)
             .mount(&server)
             .await;
         assert_eq!(

@@ -4,7 +4,7 @@
 use super::field::{Field, Problem};
 use super::state::UsState;
 use super::zip::ZipCode;
-use crate::offline::address::parse_street;
+use vouch_offline::address::parse_street;
 
 /// A plausible, complete address: the only thing the address provider is asked about.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! An email address that passed the offline syntax check, with what the offline lists know of it.
 
 use super::field::Problem;
-use crate::offline::email::{self, EmailFacts, EmailSyntaxError};
+use vouch_offline::email::{self, EmailFacts, EmailSyntaxError};
 
 /// A syntactically valid address; only such an address is sent to Eva.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! Pure domain types: input is parsed here once, and the rest of vouch trusts the types.
-//! No I/O and no async; offline knowledge comes from `crate::offline`.
+//! No I/O and no async; offline knowledge comes from `vouch_offline`.
 
 pub mod address;
 pub mod email;

@@ -1,7 +1,7 @@
 //! A phone number that libphonenumber's metadata finds possible for its region.
 
 use super::field::Problem;
-use crate::offline::phone::{self, PhoneError};
+use vouch_offline::phone::{self, PhoneError};
 
 /// The region for numbers typed without `+`; the form is for US sign-ups.
 pub const DEFAULT_REGION: &str = "US";

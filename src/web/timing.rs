@@ -4,7 +4,6 @@ use std::fmt::Write;
 use std::time::Duration;
 
 use axum::http::HeaderValue;
-use bytes::Bytes;
 
 use super::html::Tenths;
 use crate::checks::report::Report;
@@ -27,7 +26,7 @@ pub fn server_timing(report: &Report, extra: &[(&str, Duration)]) -> HeaderValue
         let _ = write!(out, ", {name};dur={}", Tenths::ms(*d));
     }
     // Only ASCII we wrote ourselves; the fallback can't happen but keeps this panic-free.
-    HeaderValue::from_maybe_shared(Bytes::from(out)).unwrap_or(HeaderValue::from_static("total"))
+    HeaderValue::try_from(out).unwrap_or(HeaderValue::from_static("total"))
 }
 
 pub fn ms(d: Duration) -> f64 {

@@ -3,15 +3,14 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use vouch::config::{Endpoint, Settings};
-use vouch::sandbox::SandboxOptions;
 use vouch::startup::App;
+use vouch_sandbox::SandboxOptions;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -88,8 +87,6 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         veriphone: Endpoint::url(veriphone.uri(), VERIPHONE_KEY),
         sandbox: SandboxOptions::default(),
         provider_h2c: false,
-        // Two, so that every test also crosses from the accepting thread to another worker.
-        workers: NonZeroUsize::new(2).unwrap(),
     };
     tweak(&mut settings);
     let app = App::build(settings).await.unwrap();
