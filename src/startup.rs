@@ -30,7 +30,7 @@ pub struct App {
 
 impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<App> {
-        // Loading the phone metadata and ZIP table takes 25–40 ms (0.5 s in debug builds): off
+        // Loading the phone metadata and ZIP table takes a moment (longer in debug builds): off
         // the runtime's threads, and before the first request rather than inside it.
         tokio::task::spawn_blocking(vouch_offline::warm_up)
             .await

@@ -81,7 +81,7 @@ impl LobClient {
             ("secondary_line", address.secondary_line.as_str()),
             ("city", address.city.as_str()),
             ("state", address.state.code()),
-            ("zip_code", zip.as_str()),
+            ("zip_code", zip),
         ];
         let reply: LobReply = self
             .route

@@ -12,10 +12,12 @@ pub mod veriphone;
 use std::time::Duration;
 
 use serde::Serialize;
+use strum::{EnumString, IntoStaticStr};
 
 /// What a provider check is about; each kind has one provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum CheckKind {
     Email,
     Address,
@@ -35,17 +37,14 @@ impl CheckKind {
     }
 
     pub fn name(self) -> &'static str {
-        match self {
-            CheckKind::Email => "email",
-            CheckKind::Address => "address",
-            CheckKind::Phone => "phone",
-        }
+        self.into()
     }
 }
 
 /// How a check ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Outcome {
     /// The provider says the value is good.
     Pass,
@@ -72,14 +71,7 @@ impl Outcome {
     ];
 
     pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Pass => "pass",
-            Outcome::Fail => "fail",
-            Outcome::Error => "error",
-            Outcome::Timeout => "timeout",
-            Outcome::Skipped => "skipped",
-            Outcome::Cached => "cached",
-        }
+        self.into()
     }
 }
 
@@ -94,8 +86,9 @@ pub struct CheckRecord {
 }
 
 /// Sequential is the tutorial's `/sync`, concurrent its `/async`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, EnumString, IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Mode {
     Sequential,
     #[default]
@@ -104,18 +97,11 @@ pub enum Mode {
 
 impl Mode {
     pub fn parse(s: &str) -> Option<Mode> {
-        match s {
-            "sequential" => Some(Mode::Sequential),
-            "concurrent" => Some(Mode::Concurrent),
-            _ => None,
-        }
+        s.parse().ok()
     }
 
     pub fn name(self) -> &'static str {
-        match self {
-            Mode::Sequential => "sequential",
-            Mode::Concurrent => "concurrent",
-        }
+        self.into()
     }
 }
 

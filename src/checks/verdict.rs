@@ -8,7 +8,7 @@ use super::report::FieldVerdicts;
 use crate::domain::address::{AddressInput, PostalAddress};
 use crate::domain::field::{Field, FieldVerdict, Problem, Status};
 use crate::domain::form::Submission;
-use vouch_offline::address::{AddressInput as OfflineAddress, assess};
+use vouch_offline::address::{TypedAddress, assess};
 
 const ADDRESS_FIELDS: [Field; 5] = [
     Field::Address,
@@ -110,12 +110,12 @@ pub fn apply_address(
 /// differs from the components the provider matched, else the street line.
 fn parts_at_fault(typed: &PostalAddress, answer: &AddressAnswer) -> Vec<Field> {
     let zip = typed.zip.full();
-    let verdict = assess(&OfflineAddress {
+    let verdict = assess(&TypedAddress {
         primary_line: &typed.primary_line,
         secondary_line: &typed.secondary_line,
         city: &typed.city,
         state: typed.state.code(),
-        zip_code: &zip,
+        zip_code: zip,
     });
     let f = verdict.faults;
     let mut parts: Vec<Field> = [

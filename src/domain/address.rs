@@ -2,9 +2,9 @@
 //! itself and the address goes to the provider only when every part is plausible.
 
 use super::field::{Field, Problem};
-use super::state::UsState;
-use super::zip::ZipCode;
 use vouch_offline::address::parse_street;
+pub use vouch_offline::states::UsState;
+pub use vouch_offline::zip::ZipCode;
 
 /// A plausible, complete address: the only thing the address provider is asked about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +45,7 @@ impl AddressInput {
         note(Field::City, line(city, true));
         let state_code = state_code(state);
         note(Field::State, state_code.map(|_| ()));
-        let zip_code = ZipCode::parse(zip);
+        let zip_code = zip_code(zip);
         note(Field::Zip, zip_code.as_ref().map(|_| ()).map_err(|p| *p));
         match (state_code, zip_code) {
             (Ok(state), Ok(zip)) if problems.is_empty() => AddressInput::Complete(PostalAddress {
@@ -86,11 +86,21 @@ fn street(input: &str) -> Result<(), Problem> {
         .ok_or(Problem::Invalid)
 }
 
+/// One of the form's states, by its code.
 fn state_code(input: &str) -> Result<UsState, Problem> {
     if input.trim().is_empty() {
         return Err(Problem::Missing);
     }
-    UsState::parse(input).ok_or(Problem::Invalid)
+    UsState::from_code(input)
+        .filter(|s| s.on_form())
+        .ok_or(Problem::Invalid)
+}
+
+fn zip_code(input: &str) -> Result<ZipCode, Problem> {
+    if input.trim().is_empty() {
+        return Err(Problem::Missing);
+    }
+    ZipCode::parse(input).ok_or(Problem::Invalid)
 }
 
 #[cfg(test)]
@@ -103,10 +113,7 @@ mod tests {
         let AddressInput::Complete(addr) = got else {
             panic!("expected complete, got {got:?}");
         };
-        assert_eq!(
-            (addr.state, addr.zip.full().as_str()),
-            (UsState::CO, "80302")
-        );
+        assert_eq!((addr.state, addr.zip.full()), (UsState::CO, "80302"));
     }
 
     #[test]

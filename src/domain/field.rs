@@ -4,9 +4,11 @@
 //! (design.md) lives in exactly one place.
 
 use serde::Serialize;
+use strum::IntoStaticStr;
 
 /// A field of the sign-up form, named on the wire as the tutorial named it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, IntoStaticStr)]
+#[strum(serialize_all = "camelCase")]
 pub enum Field {
     FirstName,
     LastName,
@@ -35,17 +37,7 @@ impl Field {
 
     /// The name used by the form, the JSON API and the HTML `id`.
     pub fn wire_name(self) -> &'static str {
-        match self {
-            Field::FirstName => "firstName",
-            Field::LastName => "lastName",
-            Field::Email => "email",
-            Field::PhoneNumber => "phoneNumber",
-            Field::Address => "address",
-            Field::Address2 => "address2",
-            Field::City => "city",
-            Field::State => "state",
-            Field::Zip => "zip",
-        }
+        self.into()
     }
 
     /// The visible label of the field's input.

@@ -7,5 +7,3 @@ pub mod field;
 pub mod form;
 pub mod name;
 pub mod phone;
-pub mod state;
-pub mod zip;

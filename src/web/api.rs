@@ -7,8 +7,10 @@ use axum::http::header::HeaderName;
 use axum::response::{IntoResponse, Response};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::error::ApiError;
+use super::html::Tenths;
 use super::state::AppState;
 use super::timing::{ms, server_timing};
 use crate::checks::report::{FieldVerdicts, Report};
@@ -24,19 +26,25 @@ pub struct ModeParam {
 pub async fn validate(
     State(state): State<AppState>,
     query: Result<Query<ModeParam>, QueryRejection>,
-    body: Result<Json<RawForm>, JsonRejection>,
+    body: Result<Json<Map<String, Value>>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let mode = match query.map(|q| q.0.mode) {
         Ok(None) => Mode::default(),
         Ok(Some(m)) => Mode::parse(&m).ok_or(ApiError::BadMode)?,
         Err(_) => return Err(ApiError::BadMode),
     };
-    let Json(raw) = body?;
+    let raw = raw_form(body?)?;
     let report = state.engine.validate(&Submission::parse(&raw), mode).await;
     super::pages::log_submission(&report);
     let timing = server_timing(&report, &[]);
     let body = Json(ValidateResponse::from(&report));
     Ok(([(HeaderName::from_static("server-timing"), timing)], body).into_response())
+}
+
+/// The form from a JSON object. Only an object will do: serde would also read a struct from
+/// an array of its fields in order, which the contract calls the wrong shape.
+fn raw_form(object: Json<Map<String, Value>>) -> Result<RawForm, ApiError> {
+    RawForm::deserialize(Value::Object(object.0)).map_err(|_| ApiError::WrongShape)
 }
 
 #[derive(Serialize)]
@@ -95,7 +103,7 @@ impl Serialize for FieldsJson<'_> {
 
 /// Rounded to 0.1 ms: finer digits are noise.
 fn round_ms(d: std::time::Duration) -> f64 {
-    (ms(d) * 10.0).round() / 10.0
+    Tenths::of(ms(d)).as_f64()
 }
 
 impl<'a> From<&'a Report> for ValidateResponse<'a> {

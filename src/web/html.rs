@@ -1,13 +1,11 @@
 //! Pieces written into the page as they are, without askama's escaping or `f64` formatting:
-//! numbers in tenths and the state picker's options. Written the ordinary way they were most of
-//! a result page's rendering: 10.8 µs per page before, 4.2 after (`cargo bench --bench
-//! request_path`; bench/FINDINGS.md, "The request path's own work").
+//! numbers in tenths and the state picker's options, which were most of a result page's
+//! rendering when written the ordinary way (bench/FINDINGS.md, "The request path's own work").
 
 use std::fmt;
 use std::sync::LazyLock;
-use std::time::Duration;
 
-use crate::domain::state::UsState;
+use crate::domain::address::UsState;
 
 /// `$piece` (with a `write(&self, &mut dyn fmt::Write)`) goes into the page as it writes
 /// itself: `Display`, askama's `FastWritable` (no `Formatter` in between) and `HtmlSafe` (no
@@ -35,8 +33,7 @@ macro_rules! written_as_is {
 }
 
 /// A non-negative quantity (px or ms) shown with one decimal, `301.7`, written with integer
-/// formatting: a result page has ~20 of them, and as `f64`s (shortest decimals, `format!`ted
-/// labels) they took ~30 % of its rendering.
+/// formatting: a result page has ~20 of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Tenths(u64);
 
@@ -47,10 +44,9 @@ impl Tenths {
         Tenths((value * 10.0).round().max(0.0) as u64)
     }
 
-    /// `d` in milliseconds, rounded to a tenth.
-    pub fn ms(d: Duration) -> Tenths {
-        let tenths = d.as_micros().saturating_add(50) / 100;
-        Tenths(u64::try_from(tenths).unwrap_or(u64::MAX))
+    /// The value as a number, for JSON.
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / 10.0
     }
 
     fn write(self, out: &mut dyn fmt::Write) -> fmt::Result {
@@ -65,8 +61,7 @@ written_as_is!(Tenths);
 
 /// The state picker's options: one per state, the posted one selected. Written straight from
 /// the states' table (no code or name holds a character HTML escapes, checked by a test), in
-/// three pieces of one prebuilt list: fifty-odd options written one by one, escaped, took
-/// ~40 % of a page's rendering.
+/// three pieces of one prebuilt list rather than fifty-odd escaped options.
 pub struct StateOptions(pub Option<UsState>);
 
 /// Every option, none selected, and where ` selected` goes in for each state.
@@ -80,7 +75,7 @@ static STATE_LIST: LazyLock<StateList> = LazyLock::new(|| {
         html: String::with_capacity(2048),
         select_at: Vec::new(),
     };
-    for state in UsState::all() {
+    for state in UsState::form_list() {
         list.html.push_str("<option value=\"");
         list.html.push_str(state.code());
         list.html.push('"');
@@ -128,19 +123,12 @@ mod tests {
         }
         assert_eq!(Tenths::of(-3.0).to_string(), "0.0");
         assert_eq!(Tenths::of(f64::NAN).to_string(), "0.0");
-        assert_eq!(
-            Tenths::ms(Duration::from_micros(301_650)).to_string(),
-            "301.7"
-        );
-        assert_eq!(
-            Tenths::ms(Duration::from_micros(99_949)).to_string(),
-            "99.9"
-        );
+        assert_eq!(Tenths::of(301.66).as_f64(), 301.7);
     }
 
     #[test]
     fn state_options_need_no_escaping_and_select_one() {
-        for state in UsState::all() {
+        for state in UsState::form_list() {
             let plain = |s: &str| !s.contains(['<', '>', '&', '"', '\'']);
             assert!(
                 plain(state.code()) && plain(state.name()),
@@ -148,12 +136,15 @@ mod tests {
                 state.code()
             );
         }
-        let html = StateOptions(Some(UsState::all().nth(4).unwrap())).to_string();
-        assert_eq!(html.matches("<option").count(), UsState::all().count());
+        let html = StateOptions(Some(UsState::form_list().nth(4).unwrap())).to_string();
+        assert_eq!(
+            html.matches("<option").count(),
+            UsState::form_list().count()
+        );
         assert_eq!(html.matches(" selected>").count(), 1);
         assert!(html.contains(&format!(
             "value=\"{}\" selected>",
-            UsState::all().nth(4).unwrap().code()
+            UsState::form_list().nth(4).unwrap().code()
         )));
         assert!(!StateOptions(None).to_string().contains("selected"));
     }

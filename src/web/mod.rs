@@ -13,9 +13,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware;
-use axum::response::Response;
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use state::AppState;
 
@@ -40,25 +40,19 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/static/{file}", get(ops::asset));
-    form.merge(api)
+    let mut app = form
+        .merge(api)
         .merge(ops)
         .fallback(pages::not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), ops::track))
-        .layer(middleware::map_response(security_headers))
-        .layer(CatchPanicLayer::new())
-        .with_state(state)
-}
-
-/// The same four headers on every answer, set in one pass (a handler's own value wins).
-async fn security_headers(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.reserve(SECURITY_HEADERS.len());
+        .layer(middleware::from_fn_with_state(state.clone(), ops::track));
+    // On every answer; a handler's own value wins.
     for (name, value) in SECURITY_HEADERS {
-        if !headers.contains_key(&name) {
-            headers.insert(name, HeaderValue::from_static(value));
-        }
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
     }
-    response
+    app.layer(CatchPanicLayer::new()).with_state(state)
 }
 
 const SECURITY_HEADERS: [(HeaderName, &str); 4] = [

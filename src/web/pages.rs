@@ -93,9 +93,8 @@ fn unreadable(mode: Mode, rejection: &FormRejection) -> Response {
     render(code, &page)
 }
 
-/// A page with its results and waterfall is ~8 KiB (8,047 bytes for a valid submission); askama alone would reserve its size hint
-/// (2,961 bytes for this template) and copy the text twice as it grew. Reserved at once, it
-/// is never copied (tests/api/form.rs checks a result page fits).
+/// Room for a whole result page, reserved at once so the text is never copied as it grows
+/// (askama alone would reserve only its size hint); tests/api/form.rs checks a page fits.
 pub const PAGE_CAPACITY: usize = 16 * 1024;
 
 fn render(status: StatusCode, page: &FormPage<'_>) -> Response {

@@ -18,17 +18,19 @@ pub fn server_timing(report: &Report, extra: &[(&str, Duration)]) -> HeaderValue
             "{};desc=\"{}\";dur={}, ",
             check.kind.provider(),
             check.outcome.name(),
-            Tenths::ms(check.duration)
+            Tenths::of(ms(check.duration))
         );
     }
-    let _ = write!(out, "total;dur={}", Tenths::ms(report.elapsed));
+    let _ = write!(out, "total;dur={}", Tenths::of(ms(report.elapsed)));
     for (name, d) in extra {
-        let _ = write!(out, ", {name};dur={}", Tenths::ms(*d));
+        let _ = write!(out, ", {name};dur={}", Tenths::of(ms(*d)));
     }
     // Only ASCII we wrote ourselves; the fallback can't happen but keeps this panic-free.
     HeaderValue::try_from(out).unwrap_or(HeaderValue::from_static("total"))
 }
 
+/// A duration in milliseconds: the one conversion every figure on a page, in JSON or in a
+/// header starts from.
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }

@@ -1,17 +1,15 @@
 //! What the page shows, computed before rendering so the template stays dumb: each field's
 //! value, status and message; the error summary; and the waterfall's geometry.
 
-use std::time::Duration;
-
 use askama::Template;
 
 use super::html::{StateOptions, Tenths};
 use super::timing::ms;
 use crate::checks::report::Report;
 use crate::checks::{Mode, Outcome};
+use crate::domain::address::UsState;
 use crate::domain::field::{Field, Status};
 use crate::domain::form::RawForm;
-use crate::domain::state::UsState;
 
 #[derive(Template)]
 #[template(path = "form.html")]
@@ -92,7 +90,7 @@ impl<'a> FormPage<'a> {
             .collect();
         FormPage {
             mode,
-            state: UsState::parse(&raw.state),
+            state: UsState::from_code(&raw.state).filter(|s| s.on_form()),
             fields,
             errors,
             result: report.map(result_view),
@@ -162,7 +160,7 @@ fn result_view(report: &Report) -> ResultView {
             Mode::Sequential => "one call after another (sequential)",
             Mode::Concurrent => "all calls at once (concurrent)",
         },
-        total_ms: whole_ms(report.elapsed),
+        total_ms: whole_ms(ms(report.elapsed)),
         waterfall: waterfall(report),
     }
 }
@@ -198,10 +196,10 @@ fn waterfall(report: &Report) -> Waterfall {
                 w: Tenths::of((dur * scale).max(if skipped { 0.0 } else { 2.0 })),
                 outcome: c.outcome.name(),
                 skipped,
-                took_ms: whole_ms(c.duration),
+                took_ms: whole_ms(dur),
                 label_x: Tenths::of(x(start + dur) + 6.0),
-                start: Tenths::ms(c.start),
-                duration: Tenths::ms(c.duration),
+                start: Tenths::of(start),
+                duration: Tenths::of(dur),
             }
         })
         .collect();
@@ -225,9 +223,9 @@ fn waterfall(report: &Report) -> Waterfall {
     }
 }
 
-/// `d` in milliseconds, rounded to the nearest.
-fn whole_ms(d: Duration) -> u64 {
-    u64::try_from(d.as_micros().saturating_add(500) / 1000).unwrap_or(u64::MAX)
+/// Milliseconds rounded to the nearest whole one (a float-to-int `as` saturates).
+fn whole_ms(ms: f64) -> u64 {
+    ms.round() as u64
 }
 
 /// A 1-2-5 step giving at most six ticks over `span` ms.

@@ -84,6 +84,13 @@ async fn bad_requests_get_json_errors_with_the_right_status() {
         ),
         ("not an object", json_post(b"[1, 2]".to_vec()), 422),
         (
+            "an array of nine strings (serde reads a struct from one)",
+            json_post(br#"["Jane","Doe","jane@example.com","2024561111","2600 Pearl St","","Boulder","CO","80302"]"#.to_vec()),
+            422,
+        ),
+        ("a string", json_post(br#""Jane""#.to_vec()), 422),
+        ("null", json_post(b"null".to_vec()), 422),
+        (
             "a value that is not a string",
             json_post(br#"{"firstName": 5}"#.to_vec()),
             422,

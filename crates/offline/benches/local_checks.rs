@@ -10,21 +10,21 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group};
-use vouch_offline::address::{self, AddressInput};
+use vouch_offline::address::{self, TypedAddress};
 use vouch_offline::{email, phone, warm_up, zip};
 
 /// One sign-up's worth of fields.
 struct Submission {
     email: &'static str,
     phone: &'static str,
-    address: AddressInput<'static>,
+    address: TypedAddress<'static>,
 }
 
 /// The tutorial's good submission.
 const VALID: Submission = Submission {
     email: "jane.doe@gmail.com",
     phone: "(202) 456-1111",
-    address: AddressInput {
+    address: TypedAddress {
         primary_line: "2600 Pearl St",
         secondary_line: "",
         city: "Boulder",
@@ -38,7 +38,7 @@ const VALID: Submission = Submission {
 const FAULTY: Submission = Submission {
     email: "josé@gmial.con",
     phone: "+44 20 7946 0958",
-    address: AddressInput {
+    address: TypedAddress {
         primary_line: "1600 Huron Pkwy Ste 200",
         secondary_line: "",
         city: "Detroit",

@@ -3,19 +3,21 @@
 //! They run before any provider call, so a value that cannot be right never costs a request,
 //! and the sandbox answers from the very same functions, so local and simulated verdicts never
 //! disagree. No I/O: every table is compiled into the binary (`data/`, see
-//! `data/PROVENANCE.md`) and parsed once on first use; [`warm_up`] does that at startup (about
-//! 50 ms and 14 MiB resident in a release build, mostly libphonenumber's metadata). After it,
-//! all local checks for one sign-up take 10–15 µs (`benches/local_checks.rs`).
+//! `data/PROVENANCE.md`) and parsed once on first use; [`warm_up`] does that at startup (mostly libphonenumber's
+//! metadata). After it, all local checks for one sign-up take microseconds
+//! (`benches/local_checks.rs`).
 //!
 //! * [`email`]: syntax (RFC 5321/5322 narrowed to plain addresses), IDN, disposable/webmail/role
 //!   flags, typo suggestions.
 //! * [`phone`]: libphonenumber's verdict (possible vs. known to the metadata) and formats.
 //! * [`zip`]: the US ZIP table: state, city names, kind, active.
 //! * [`address`]: the one address verdict (which field is at fault), built on [`zip`].
+//! * [`states`]: the USPS state codes and names.
 
 pub mod address;
 pub mod email;
 pub mod phone;
+pub mod states;
 pub mod zip;
 
 #[cfg(test)]

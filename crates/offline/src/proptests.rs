@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
-use super::address::{AddressInput, assess, parse_street};
+use super::address::{TypedAddress, assess, parse_street};
 use super::{email, phone};
 
 /// Any Unicode text up to 10 KB, or text built from characters the parsers treat specially.
@@ -55,7 +55,7 @@ proptest! {
         state in "\\PC{0,4}",
         zip_code in prop_oneof!["[0-9-]{0,11}", text()],
     ) {
-        let input = AddressInput {
+        let input = TypedAddress {
             primary_line: &primary_line,
             secondary_line: &secondary_line,
             city: &city,

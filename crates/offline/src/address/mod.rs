@@ -8,19 +8,18 @@
 //! box). A city or state cannot be judged against an unknown ZIP, so then only their presence
 //! and the state code's validity count.
 
-mod states;
 mod street;
 #[cfg(test)]
 mod tests;
 
-pub use states::normalize_state;
 pub use street::{StreetLine, parse_street};
 
-use super::zip::{self, ZipKind, ZipRecord};
+use crate::states::UsState;
+use crate::zip::{self, ZipCode, ZipKind, ZipRecord};
 
 /// The address fields as typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AddressInput<'a> {
+pub struct TypedAddress<'a> {
     pub primary_line: &'a str,
     /// Unit line; not judged (nothing offline knows which units exist).
     pub secondary_line: &'a str,
@@ -73,10 +72,10 @@ impl AddressVerdict {
 /// * a PO-box-only ZIP with a street line that is not a PO box → `street`.
 ///
 /// Never panics, whatever the input.
-pub fn assess(input: &AddressInput<'_>) -> AddressVerdict {
+pub fn assess(input: &TypedAddress<'_>) -> AddressVerdict {
     let street = parse_street(input.primary_line);
-    let state = normalize_state(input.state);
-    let zip = zip5(input.zip_code).and_then(zip::lookup);
+    let state = UsState::from_code_or_name(input.state);
+    let zip = ZipCode::parse(input.zip_code).and_then(|z| zip::lookup(z.five()));
     let mut faults = AddressFaults {
         street: street.is_none(),
         state: state.is_none(),
@@ -90,7 +89,7 @@ pub fn assess(input: &AddressInput<'_>) -> AddressVerdict {
         }
         Some(record) => {
             faults.zip = !record.active;
-            if state.is_some_and(|code| code != record.state) {
+            if state.is_some_and(|s| s.code() != record.state) {
                 faults.state = true;
                 faults.zip = true;
             }
@@ -105,20 +104,4 @@ pub fn assess(input: &AddressInput<'_>) -> AddressVerdict {
         zip,
         street,
     }
-}
-
-/// The 5-digit ZIP of `12345`, `12345-6789` or `123456789` (Lob's accepted forms), trimmed.
-pub fn zip5(zip_code: &str) -> Option<&str> {
-    let zip_code = zip_code.trim();
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let (five, plus4) = match zip_code.len() {
-        5 => (zip_code, ""),
-        9 => zip_code.split_at_checked(5)?,
-        10 => {
-            let (five, rest) = zip_code.split_at_checked(5)?;
-            (five, rest.strip_prefix('-')?)
-        }
-        _ => return None,
-    };
-    (digits(five) && digits(plus4)).then_some(five)
 }

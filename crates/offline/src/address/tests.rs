@@ -5,8 +5,8 @@ fn input<'a>(
     city: &'a str,
     state: &'a str,
     zip_code: &'a str,
-) -> AddressInput<'a> {
-    AddressInput {
+) -> TypedAddress<'a> {
+    TypedAddress {
         primary_line,
         secondary_line: "",
         city,
@@ -180,23 +180,4 @@ fn verdict_carries_the_zip_record_and_street() {
             .is_none(),
         "unknown ZIP"
     );
-}
-
-#[test]
-fn zip5_accepts_lobs_forms() {
-    let cases = [
-        ("80302", Some("80302")),
-        (" 80302 ", Some("80302")),
-        ("80302-1234", Some("80302")),
-        ("803021234", Some("80302")),
-        ("80302 1234", None),
-        ("8030", None),
-        ("80302-", None),
-        ("803O2", None),
-        ("٨٠٣٠٢", None),
-        ("", None),
-    ];
-    for (typed, expected) in cases {
-        assert_eq!(zip5(typed), expected, "{typed:?}");
-    }
 }

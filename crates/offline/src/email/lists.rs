@@ -1,10 +1,8 @@
 //! The two shipped domain lists and the role-account names.
 //!
 //! Both lists are embedded with `include_str!` and parsed once into sorted `Vec<&'static str>`
-//! (binary search, no per-entry allocation). The disposable list has 10,181 entries: 160 KB of
-//! slices over 148 KB of embedded text. Both parse in 0.35 ms in a release build (criterion,
-//! `table_parse/email_lists`); the first load, with the typo candidates, takes 0.5 ms and grows
-//! resident memory by 0.35 MiB. See `data/PROVENANCE.md` for where the lists come from.
+//! (binary search, no per-entry allocation); `benches/local_checks.rs` times the load. See
+//! `data/PROVENANCE.md` for where the lists come from.
 
 use std::sync::LazyLock;
 

@@ -12,9 +12,8 @@
 //! Parsing follows libphonenumber: a number starting with `+` is read for any region, any other
 //! against `default_region`; vanity letters (`1-800-FLOWERS`) are converted when there are at
 //! least three; an extension (`ext 12`, `x12`, `#12`) is accepted and left out of the formats.
-//! The metadata loads on first use or in [`crate::warm_up`]: measured 32 ms and 9.3 MiB
-//! of resident memory in a release build (`benches/local_checks.rs`), 85–95 ms in a debug build.
-//! After that a parse with validation and formats takes about 6 µs.
+//! The metadata loads on first use or in [`crate::warm_up`] (`benches/local_checks.rs` measures
+//! the load and a parse).
 
 mod regions;
 #[cfg(test)]

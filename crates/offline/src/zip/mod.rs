@@ -5,12 +5,6 @@
 //! (or in [`crate::warm_up`]), into a `Vec<ZipRecord>` sorted by ZIP; a lookup is a
 //! binary search. Every string in a record borrows from the embedded text, so parsing allocates
 //! only the vector itself.
-//!
-//! Measured on the shared 2-core machine: parsing takes 6.7 ms in a release build (criterion,
-//! `benches/local_checks.rs`, `table_parse/zip_table`; 13 ms for the very first load, which also
-//! pages in the embedded text) and 130–160 ms in a debug build. The vector holds 42,788 records
-//! of 72 bytes, 3.1 MB of heap; resident memory grows by 4.4 MiB on first load (the records plus
-//! the 1.5 MB of embedded CSV paged in).
 
 mod city;
 #[cfg(test)]
@@ -87,6 +81,49 @@ impl ZipRecord {
             city,
             std::iter::once(self.city).chain(self.acceptable_cities()),
         )
+    }
+}
+
+/// A ZIP code in one of the forms USPS and Lob accept: `12345`, `12345-6789` or `123456789`.
+/// Whether it exists is for [`lookup`] and the provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZipCode {
+    /// `12345` or `12345-6789`: five ASCII digits, then a hyphen and four more if given.
+    canonical: String,
+}
+
+impl ZipCode {
+    /// Parses a typed ZIP, surrounding spaces ignored; `None` for any other shape.
+    pub fn parse(typed: &str) -> Option<ZipCode> {
+        let typed = typed.trim();
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let (five, plus4) = match typed.len() {
+            5 => (typed, None),
+            9 => typed.split_at_checked(5).map(|(a, b)| (a, Some(b)))?,
+            10 => {
+                let (five, rest) = typed.split_at_checked(5)?;
+                (five, Some(rest.strip_prefix('-')?))
+            }
+            _ => return None,
+        };
+        if !digits(five, 5) || plus4.is_some_and(|p| !digits(p, 4)) {
+            return None;
+        }
+        let canonical = match plus4 {
+            Some(plus4) => format!("{five}-{plus4}"),
+            None => five.to_owned(),
+        };
+        Some(ZipCode { canonical })
+    }
+
+    /// The five-digit ZIP, which the table and comparisons use.
+    pub fn five(&self) -> &str {
+        self.canonical.get(..5).unwrap_or(&self.canonical)
+    }
+
+    /// `12345` or `12345-6789`, as it goes to a provider.
+    pub fn full(&self) -> &str {
+        &self.canonical
     }
 }
 

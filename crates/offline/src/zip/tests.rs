@@ -207,3 +207,31 @@ fn load_cost() {
         "record size quoted in the docs"
     );
 }
+
+#[test]
+fn zip_codes_parse_in_the_forms_usps_accepts() {
+    let cases = [
+        ("80302", Some("80302")),
+        (" 80302 ", Some("80302")),
+        ("00501", Some("00501")),
+        ("80302-1234", Some("80302-1234")),
+        ("803021234", Some("80302-1234")),
+        ("80302 1234", None),
+        ("8030", None),
+        ("803021", None),
+        ("80302-12", None),
+        ("80302-", None),
+        ("803O2", None),
+        ("abcde", None),
+        ("٨٠٣٠٢", None),
+        ("８０３０２", None),
+        ("", None),
+    ];
+    for (typed, expected) in cases {
+        let parsed = ZipCode::parse(typed);
+        assert_eq!(parsed.as_ref().map(ZipCode::full), expected, "{typed:?}");
+        if let Some(zip) = parsed {
+            assert_eq!(zip.five(), &zip.full()[..5]);
+        }
+    }
+}

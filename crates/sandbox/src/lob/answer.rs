@@ -12,7 +12,9 @@
 use super::request::Fields;
 use super::unit;
 use super::wire::{Analysis, Components, Confidence, UsVerification};
-use vouch_offline::address::{self, AddressInput, normalize_state, zip5};
+use vouch_offline::address::{self, TypedAddress};
+use vouch_offline::states::UsState;
+use vouch_offline::zip::ZipCode;
 use vouch_offline::zip::ZipKind;
 
 /// Verifies the component form. Same fields in, same answer out (the `id` too).
@@ -21,7 +23,7 @@ pub(crate) fn verify(fields: &Fields) -> UsVerification {
         f.as_deref().unwrap_or("")
     }
     let typed_zip = text(&fields.zip_code);
-    let input = AddressInput {
+    let input = TypedAddress {
         primary_line: text(&fields.primary_line),
         secondary_line: text(&fields.secondary_line),
         city: text(&fields.city),
@@ -45,10 +47,11 @@ pub(crate) fn verify(fields: &Fields) -> UsVerification {
         },
         state: match record {
             Some(r) => r.state.to_owned(),
-            None => normalize_state(input.state).map_or_else(|| upper(input.state), str::to_owned),
+            None => UsState::from_code_or_name(input.state)
+                .map_or_else(|| upper(input.state), |s| s.code().to_owned()),
         },
         zip_code: record.map_or_else(
-            || zip5(typed_zip).unwrap_or("").to_owned(),
+            || ZipCode::parse(typed_zip).map_or_else(String::new, |z| z.five().to_owned()),
             |r| r.zip.into(),
         ),
         zip_code_type: record.map_or("", |r| r.kind.wire_name()),

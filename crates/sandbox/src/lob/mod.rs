@@ -215,7 +215,7 @@ fn check_lengths(fields: &Fields) -> Result<(), LobError> {
 /// `123456789`.
 fn check_zip_or_city_state(fields: &Fields) -> Result<(), LobError> {
     match &fields.zip_code {
-        Some(zip) if vouch_offline::address::zip5(zip).is_none() => Err(LobError::invalid(
+        Some(zip) if vouch_offline::zip::ZipCode::parse(zip).is_none() => Err(LobError::invalid(
             "zip_code must be in a valid zip or zip+4 format",
         )),
         Some(_) => Ok(()),
