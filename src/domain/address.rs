@@ -2,6 +2,7 @@
 //! itself and the address goes to the provider only when every part is plausible.
 
 use super::field::{Field, Problem};
+use super::text::field_text;
 use vouch_offline::address::parse_street;
 pub use vouch_offline::states::UsState;
 pub use vouch_offline::zip::ZipCode;
@@ -29,9 +30,6 @@ pub enum AddressInput {
     },
 }
 
-/// The longest line we accept for a street, unit or city; USPS lines are far shorter.
-const MAX_LINE_CHARS: usize = 100;
-
 impl AddressInput {
     pub fn parse(address: &str, address2: &str, city: &str, state: &str, zip: &str) -> Self {
         let mut problems = Vec::new();
@@ -41,8 +39,8 @@ impl AddressInput {
             }
         };
         note(Field::Address, street(address));
-        note(Field::Address2, line(address2, false));
-        note(Field::City, line(city, true));
+        note(Field::Address2, unit(address2));
+        note(Field::City, field_text(Field::City, city).map(drop));
         let state_code = state_code(state);
         note(Field::State, state_code.map(|_| ()));
         let zip_code = zip_code(zip);
@@ -63,44 +61,30 @@ impl AddressInput {
     }
 }
 
-fn line(input: &str, required: bool) -> Result<(), Problem> {
-    let s = input.trim();
-    if s.is_empty() {
-        return if required {
-            Err(Problem::Missing)
-        } else {
-            Ok(())
-        };
+/// The optional second line: blank is fine.
+fn unit(input: &str) -> Result<(), Problem> {
+    match field_text(Field::Address2, input) {
+        Ok(_) | Err(Problem::Missing) => Ok(()),
+        Err(problem) => Err(problem),
     }
-    if s.chars().count() > MAX_LINE_CHARS || s.chars().any(char::is_control) {
-        return Err(Problem::Invalid);
-    }
-    Ok(())
 }
 
 /// A street line needs a house (or box) number and a street name.
 fn street(input: &str) -> Result<(), Problem> {
-    line(input, true)?;
-    parse_street(input.trim())
-        .map(|_| ())
-        .ok_or(Problem::Invalid)
+    let line = field_text(Field::Address, input)?;
+    parse_street(line).map(drop).ok_or(Problem::Invalid)
 }
 
 /// One of the form's states, by its code.
 fn state_code(input: &str) -> Result<UsState, Problem> {
-    if input.trim().is_empty() {
-        return Err(Problem::Missing);
-    }
-    UsState::from_code(input)
+    let code = field_text(Field::State, input)?;
+    UsState::from_code(code)
         .filter(|s| s.on_form())
         .ok_or(Problem::Invalid)
 }
 
 fn zip_code(input: &str) -> Result<ZipCode, Problem> {
-    if input.trim().is_empty() {
-        return Err(Problem::Missing);
-    }
-    ZipCode::parse(input).ok_or(Problem::Invalid)
+    ZipCode::parse(field_text(Field::Zip, input)?).ok_or(Problem::Invalid)
 }
 
 #[cfg(test)]
@@ -150,7 +134,29 @@ mod tests {
             ),
             (
                 ["2600 Pearl St", "Apt\u{7}", "Boulder", "CO", "80302"],
-                vec![(Field::Address2, Problem::Invalid)],
+                vec![(Field::Address2, Problem::Hidden)],
+            ),
+            (
+                [
+                    "2600 Pearl\u{200b} St",
+                    "",
+                    "Boul\u{202e}der",
+                    "C\u{feff}O",
+                    "8030\u{0}2",
+                ],
+                vec![
+                    (Field::Address, Problem::Hidden),
+                    (Field::City, Problem::Hidden),
+                    (Field::State, Problem::Hidden),
+                    (Field::Zip, Problem::Hidden),
+                ],
+            ),
+            (
+                ["2600 Pearl St", "", &"B".repeat(65), "CO", "80302-12345"],
+                vec![
+                    (Field::City, Problem::TooLong),
+                    (Field::Zip, Problem::TooLong),
+                ],
             ),
         ];
         for ([a, a2, c, s, z], expected) in cases {

@@ -7,3 +7,4 @@ pub mod field;
 pub mod form;
 pub mod name;
 pub mod phone;
+pub mod text;

@@ -1,6 +1,7 @@
 //! A phone number that libphonenumber's metadata finds possible for its region.
 
-use super::field::Problem;
+use super::field::{Field, Problem};
+use super::text::field_text;
 use vouch_offline::phone::{self, PhoneError};
 
 /// The region for numbers typed without `+`; the form is for US sign-ups.
@@ -13,7 +14,7 @@ pub struct PhoneNumber(String);
 
 impl PhoneNumber {
     pub fn parse(input: &str) -> Result<PhoneNumber, Problem> {
-        match phone::e164(input.trim(), DEFAULT_REGION) {
+        match phone::e164(field_text(Field::PhoneNumber, input)?, DEFAULT_REGION) {
             Ok(e164) => Ok(PhoneNumber(e164)),
             Err(PhoneError::Empty) => Err(Problem::Missing),
             Err(_) => Err(Problem::Invalid),
