@@ -5,9 +5,11 @@ use std::net::SocketAddr;
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
+use crate::web::client::TrustedProxies;
+use crate::web::ratelimit::RateLimit;
 use vouch_sandbox::LatencySpec;
 
 /// `vouch --version` also names the phone metadata, since stale metadata changes verdicts.
@@ -108,6 +110,32 @@ pub struct ServeArgs {
     /// Veriphone API key; prefer the environment variable (flags show in `ps`).
     #[arg(long, env = "VERIPHONE_API_KEY", hide_env_values = true)]
     pub veriphone_api_key: Option<SecretString>,
+    /// Validations per client (form posts and API calls): `N/s`, `N/min` or `N/h`, or `off`.
+    #[arg(long, env = "VOUCH_RATE_LIMIT", default_value = "30/min")]
+    pub rate_limit: RateLimit,
+    /// Proxies whose X-Forwarded-For is believed: comma-separated IPs or CIDR networks.
+    #[arg(long, env = "VOUCH_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
+    /// Tokens the JSON API requires (`Authorization: Bearer …`), comma-separated. Use the
+    /// environment variable: flags show in `ps`.
+    #[arg(long, env = "VOUCH_API_TOKENS", hide = true, hide_env_values = true)]
+    pub api_tokens: Option<SecretString>,
+    /// With live providers and no tokens, open the JSON API to anyone anyway (`true`).
+    #[arg(
+        long,
+        env = "VOUCH_API_OPEN",
+        default_value_t = false,
+        num_args = 0..=1,
+        default_missing_value = "true",
+        action = ArgAction::Set
+    )]
+    pub api_open: bool,
+    /// Connections open at once; past it, new ones wait to be accepted.
+    #[arg(long, env = "VOUCH_MAX_CONNECTIONS", default_value = "10000", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Serve /metrics on this address only (and 404 it on --listen).
+    #[arg(long, env = "VOUCH_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -179,6 +207,12 @@ mod tests {
             ["vouch", "--providers", "mock"],
             ["vouch", "--on-provider-error", "maybe"],
             ["vouch", "--eva-base-url", "ftp://x"],
+            ["vouch", "--rate-limit", "lots"],
+            ["vouch", "--rate-limit", "0/min"],
+            ["vouch", "--trusted-proxies", "proxy.internal"],
+            ["vouch", "--api-open", "yes"],
+            ["vouch", "--max-connections", "0"],
+            ["vouch", "--metrics-listen", "localhost"],
         ] {
             let err = Cli::try_parse_from(args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");
@@ -192,5 +226,23 @@ mod tests {
         assert!(cli.command.is_none());
         assert_eq!(cli.serve.provider_timeout, Duration::from_secs(3));
         assert_eq!(cli.serve.on_provider_error, ErrorPolicy::Accept);
+        assert_eq!(cli.serve.rate_limit, RateLimit::default());
+        assert!(cli.serve.trusted_proxies.is_empty());
+        assert!(!cli.serve.api_open);
+        assert_eq!(cli.serve.max_connections, 10_000);
+        assert_eq!(cli.serve.metrics_listen, None);
+    }
+
+    #[test]
+    fn api_open_takes_true_false_or_nothing() {
+        let open = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("vouch").chain(args.iter().copied()))
+                .unwrap()
+                .serve
+                .api_open
+        };
+        assert!(open(&["--api-open"]));
+        assert!(open(&["--api-open", "true"]));
+        assert!(!open(&["--api-open", "false"]));
     }
 }

@@ -13,13 +13,14 @@
 //! - [`checks`] `::{eva, lob, veriphone}` — one client per provider over one pooled HTTP client.
 //! - [`offline`] — phone metadata, the US ZIP table, email lists: used by local checks and the sandbox.
 //! - [`sandbox`] — wire-compatible simulations of the three providers, served over real HTTP.
-//! - [`cli`], [`config`], [`startup`], [`serve`], [`telemetry`] — flags and env, settings, wiring,
-//!   the accept loop, logs and metrics.
+//! - [`cli`], [`config`], [`startup`], [`telemetry`] — flags and env, settings, wiring, logs and
+//!   metrics; `serve`, start-up's own accept loop (header timeout, connection cap).
 
 pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod domain;
+mod serve;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

@@ -1,13 +1,14 @@
 //! Builds the application from settings — HTTP client, engine, embedded sandbox, router,
-//! bound listener — and runs it until a shutdown signal, with a bounded grace period.
+//! bound listeners — and runs it until a shutdown signal, with a bounded grace period.
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::checks::engine::Engine;
 use crate::checks::eva::EvaClient;
@@ -15,14 +16,20 @@ use crate::checks::lob::LobClient;
 use crate::checks::provider::Transport;
 use crate::checks::veriphone::VeriphoneClient;
 use crate::config::{Settings, Target};
+use crate::serve::{self, Limits};
 use crate::telemetry::meters::CallMeters;
 use crate::telemetry::metrics_handle;
-use crate::web::{self, state::AppState};
+use crate::web::ratelimit::{self, Limiter};
+use crate::web::state::{AppState, Guard};
+use crate::web::{self, access::ApiAccess};
 use vouch_sandbox::SandboxHandle;
 
 pub struct App {
     listener: TcpListener,
     router: axum::Router,
+    /// `/metrics` on an address of its own (`--metrics-listen`).
+    metrics: Option<(TcpListener, axum::Router)>,
+    limits: Limits,
     grace: Duration,
     /// Kept alive as long as the app; stops the embedded sandbox when the app ends.
     sandbox: Option<SandboxHandle>,
@@ -72,17 +79,40 @@ impl App {
             meters: CallMeters::register(),
         };
         spawn_metrics_upkeep(metrics.clone());
+        let protection = &settings.protection;
+        let limiter = Arc::new(Limiter::new(
+            protection.rate_limit,
+            protection.trusted_proxies.clone(),
+        ));
+        ratelimit::spawn_sweeper(&limiter);
+        if let ApiAccess::Tokens(tokens) = &protection.api
+            && tokens.any_short()
+        {
+            tracing::warn!("an API token is shorter than 16 characters: easy to guess");
+        }
         let state = AppState {
             engine: Arc::new(engine),
             metrics,
             requests: Arc::default(),
+            guard: Arc::new(Guard {
+                limiter,
+                api: protection.api.clone(),
+                body_timeout: protection.body_timeout,
+                metrics_here: protection.metrics_listen.is_none(),
+            }),
         };
-        let listener = TcpListener::bind(settings.listen)
-            .await
-            .with_context(|| format!("binding {}", settings.listen))?;
+        let metrics = match protection.metrics_listen {
+            Some(addr) => Some((bind(addr).await?, web::metrics_router(state.clone()))),
+            None => None,
+        };
         Ok(App {
-            listener,
+            listener: bind(settings.listen).await?,
             router: web::router(state),
+            metrics,
+            limits: Limits {
+                header_timeout: protection.header_timeout,
+                max_connections: protection.max_connections,
+            },
             grace: settings.shutdown_grace,
             sandbox,
         })
@@ -92,37 +122,56 @@ impl App {
         self.listener.local_addr()
     }
 
+    /// Where `/metrics` is served when it has an address of its own.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        let (listener, _) = self.metrics.as_ref()?;
+        listener.local_addr().ok()
+    }
+
     /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
     /// finish for at most the grace period.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-        let signal = async move {
-            shutdown.await;
-            let _ = stopping.send(());
+        let (stopping, stopped) = watch::channel(false);
+        let stop = move || {
+            let mut stopped = stopped.clone();
+            async move {
+                let _ = stopped.wait_for(|&stop| stop).await;
+            }
         };
-        let server = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(signal)
-            .into_future();
+        let metrics = self.metrics.map(|(listener, router)| {
+            tokio::spawn(serve::serve(listener, router, self.limits, stop()))
+        });
+        let server = serve::serve(self.listener, self.router, self.limits, stop());
         tokio::pin!(server);
-        // The grace starts when shutdown does: until then the server runs as long as it likes.
-        let grace = async {
-            let _ = stopped.await;
+        // Shutdown begins here, once: both servers stop accepting, and the grace starts.
+        let begin = async {
+            shutdown.await;
+            let _ = stopping.send(true);
             tokio::time::sleep(self.grace).await;
         };
         tokio::select! {
-            served = &mut server => served.context("serving")?,
-            () = grace => {
+            () = &mut server => {}
+            () = begin => {
                 tracing::warn!(grace = ?self.grace, "shutdown grace elapsed with requests still in flight");
             }
+        }
+        if let Some(metrics) = metrics {
+            metrics.abort();
         }
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown();
         }
         Ok(())
     }
+}
+
+async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))
 }
 
 /// The Prometheus recorder needs periodic upkeep to drain histogram buffers.

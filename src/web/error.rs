@@ -3,8 +3,11 @@
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+
+use super::body::timed_out;
+use super::ratelimit::RetryAfter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -22,6 +25,23 @@ pub enum ApiError {
     /// 422: JSON, but not an object of strings.
     #[error("expected a JSON object whose values are strings")]
     WrongShape,
+    /// 408: the body did not arrive within the server's time limit.
+    #[error("the body took too long to arrive")]
+    BodyTimeout,
+    /// 401: tokens are configured and the call has none of them.
+    #[error("this API needs an Authorization: Bearer <token> header with a valid token")]
+    Unauthorized,
+    /// 403: live providers and no tokens: the API is closed until opened on purpose.
+    #[error(
+        "the JSON API is closed: it calls paid providers; set VOUCH_API_TOKENS to require tokens, or VOUCH_API_OPEN=true to open it to anyone"
+    )]
+    ApiClosed,
+    /// 403: a browser sent this from another site's page.
+    #[error("cross-site requests are not accepted")]
+    CrossSite,
+    /// 429: over the client's rate limit; `Retry-After` says when to try again.
+    #[error("too many requests from this client; try again after the Retry-After delay")]
+    TooManyRequests(RetryAfter),
 }
 
 impl ApiError {
@@ -31,6 +51,10 @@ impl ApiError {
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::WrongShape => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::ApiClosed | ApiError::CrossSite => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 }
@@ -41,6 +65,7 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::JsonDataError(_) => ApiError::WrongShape,
             JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
             r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
+            r if timed_out(&r) => ApiError::BodyTimeout,
             _ => ApiError::MalformedJson,
         }
     }
@@ -48,10 +73,22 @@ impl From<JsonRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let mut response = (
             self.status(),
             Json(serde_json::json!({ "error": self.to_string() })),
         )
-            .into_response()
+            .into_response();
+        let headers = response.headers_mut();
+        match self {
+            ApiError::TooManyRequests(RetryAfter(secs)) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            // RFC 6750: a 401 names the scheme that would have worked.
+            ApiError::Unauthorized => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
+        }
+        response
     }
 }

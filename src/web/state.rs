@@ -1,9 +1,12 @@
 //! What every handler shares.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use metrics_exporter_prometheus::PrometheusHandle;
 
+use super::access::ApiAccess;
+use super::ratelimit::Limiter;
 use crate::checks::engine::Engine;
 use crate::telemetry::meters::RequestMeters;
 
@@ -12,4 +15,18 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     pub metrics: PrometheusHandle,
     pub requests: Arc<RequestMeters>,
+    pub guard: Arc<Guard>,
+}
+
+/// The web layer's defences for a service on the open internet (design.md, "Abuse and web
+/// security"), configured once at start-up.
+pub struct Guard {
+    /// Validations per client.
+    pub limiter: Arc<Limiter>,
+    /// Who may call `/api/v1/*`.
+    pub api: ApiAccess,
+    /// How long a request body may take to arrive, from the end of its headers.
+    pub body_timeout: Duration,
+    /// Whether `/metrics` is served with the app; not when it has an address of its own.
+    pub metrics_here: bool,
 }

@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
-use vouch::config::{Endpoint, Settings};
+use vouch::config::{Endpoint, Protection, Settings};
 use vouch::startup::App;
+use vouch::web::ratelimit::RateLimit;
 use vouch_sandbox::SandboxOptions;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -87,6 +88,11 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         veriphone: Endpoint::url(veriphone.uri(), VERIPHONE_KEY),
         sandbox: SandboxOptions::default(),
         provider_h2c: false,
+        // Tests post many forms from one address; the rate-limit tests turn it back on.
+        protection: Protection {
+            rate_limit: RateLimit::Off,
+            ..Protection::default()
+        },
     };
     tweak(&mut settings);
     let app = App::build(settings).await.unwrap();
