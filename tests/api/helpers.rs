@@ -12,7 +12,7 @@ use vouch::config::{Endpoint, Protection, Settings};
 use vouch::startup::App;
 use vouch::web::ratelimit::RateLimit;
 use vouch_sandbox::SandboxOptions;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The contract's nine field names, written out so that a renamed field fails the tests.
@@ -59,6 +59,8 @@ pub fn form_with<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> 
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served when `--metrics-listen` is set.
+    pub metrics_addr: Option<SocketAddr>,
     pub http: reqwest::Client,
     pub eva: MockServer,
     pub lob: MockServer,
@@ -97,12 +99,14 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     tweak(&mut settings);
     let app = App::build(settings).await.unwrap();
     let addr = app.local_addr().unwrap();
+    let metrics_addr = app.metrics_addr();
     let (tx, rx) = oneshot::channel();
     let server = tokio::spawn(app.run_until(async move {
         let _ = rx.await;
     }));
     TestApp {
         addr,
+        metrics_addr,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -153,6 +157,17 @@ impl TestApp {
     pub fn shutdown(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+    }
+
+    /// From here on no provider may be called; wiremock checks when the app is dropped.
+    pub async fn expect_no_provider_calls(&self) {
+        for server in [&self.eva, &self.lob, &self.veriphone] {
+            Mock::given(any())
+                .respond_with(ResponseTemplate::new(500))
+                .expect(0)
+                .mount(server)
+                .await;
         }
     }
 

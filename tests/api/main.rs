@@ -3,12 +3,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod crosssite;
+mod exposure;
 mod form;
 mod helpers;
+mod limits;
 mod ops;
 mod process;
 mod providers;
+mod ratelimit;
 mod resilience;
 mod sandbox;
 mod security;
+mod slow;
 mod timing;
+mod tokens;
