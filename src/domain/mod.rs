@@ -8,3 +8,6 @@ pub mod form;
 pub mod name;
 pub mod phone;
 pub mod text;
+
+#[cfg(test)]
+mod proptests;

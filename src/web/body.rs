@@ -167,3 +167,33 @@ mod tests {
         assert!(!is_form(&HeaderMap::new()));
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+    use proptest::test_runner::Config;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(Config { failure_persistence: None, cases: 512, ..Config::default() })]
+
+        #[test]
+        fn any_body_is_read_or_refused_without_panicking(body in prop::collection::vec(any::<u8>(), 0..4096)) {
+            let _ = read_form(&body);
+        }
+
+        #[test]
+        fn what_a_browser_encodes_is_read_back_exactly(values in prop::array::uniform9(any::<String>())) {
+            let names = ["firstName", "lastName", "email", "phoneNumber", "address", "address2", "city", "state", "zip"];
+            let pairs: Vec<(&str, &str)> = names.iter().copied().zip(values.iter().map(String::as_str)).collect();
+            let body = serde_urlencoded::to_string(&pairs).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let raw = read_form(body.as_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let got = [&raw.first_name, &raw.last_name, &raw.email, &raw.phone_number, &raw.address,
+                &raw.address2, &raw.city, &raw.state, &raw.zip];
+            for (got, sent) in got.into_iter().zip(&values) {
+                prop_assert_eq!(got, sent);
+            }
+        }
+    }
+}
