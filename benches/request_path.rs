@@ -56,9 +56,7 @@ fn request_path(c: &mut Criterion) {
     let _ = verdict::local(&Submission::parse(&raw)); // loads the offline tables
     let report = report();
     let mut group = c.benchmark_group("request_path");
-    group.bench_function("read_form", |b| {
-        b.iter(|| read_form(black_box(BODY)))
-    });
+    group.bench_function("read_form", |b| b.iter(|| read_form(black_box(BODY))));
     group.bench_function("parse_and_local_verdicts", |b| {
         b.iter(|| verdict::local(&Submission::parse(black_box(&raw))))
     });
