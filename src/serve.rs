@@ -32,9 +32,13 @@ pub struct Limits {
     pub max_connections: usize,
 }
 
-/// The most a connection buffers: a request's headers must fit, and with many connections
-/// open hyper's default (about 400 KiB each) would be a lot of memory to hand out.
+/// The most a connection buffers: with many connections open, hyper's default (about
+/// 400 KiB each) would be a lot of memory to hand out.
 const MAX_BUF: usize = 64 * 1024;
+
+/// The longest request line and headers taken (`431` past it): far more than a browser or
+/// a proxy sends, and vouch sets no cookies.
+const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 /// Serves `app` on `listener` until `shutdown` resolves; then stops accepting, lets each
 /// connection finish the request it is on, and returns once all are closed. The caller
@@ -48,6 +52,7 @@ pub async fn serve(
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
+        .max_header_size(MAX_HEADER_BYTES)
         .max_buf_size(MAX_BUF);
     let open = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();

@@ -117,6 +117,28 @@ async fn a_validation_may_wait_on_providers_longer_than_the_read_limits() {
 }
 
 #[tokio::test]
+async fn headers_over_16_kib_are_refused() {
+    let app = quick_limits_app().await;
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(17 * 1024)
+    );
+    // The server may stop reading, and close, before all of it is written.
+    let _ = stream.write_all(big.as_bytes()).await;
+    let (received, _) = read_until_closed(&mut stream).await;
+    assert!(received.starts_with("HTTP/1.1 431"), "{received}");
+    let fits = app
+        .http
+        .get(app.url("/healthz"))
+        .header("x-big", "a".repeat(12 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fits.status(), 200, "12 KiB of headers are fine");
+}
+
+#[tokio::test]
 async fn past_the_connection_cap_new_connections_wait_their_turn() {
     let app = spawn_app_with(|s| s.protection.max_connections = 2).await;
     let held = [
