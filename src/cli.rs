@@ -116,9 +116,9 @@ pub struct ServeArgs {
     /// Proxies whose X-Forwarded-For is believed: comma-separated IPs or CIDR networks.
     #[arg(long, env = "VOUCH_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: TrustedProxies,
-    /// Tokens the JSON API requires (`Authorization: Bearer …`), comma-separated. Use the
-    /// environment variable: flags show in `ps`.
-    #[arg(long, env = "VOUCH_API_TOKENS", hide = true, hide_env_values = true)]
+    /// Tokens the JSON API requires (`Authorization: Bearer …`), comma-separated; prefer the
+    /// environment variable (flags show in `ps`).
+    #[arg(long, env = "VOUCH_API_TOKENS", hide_env_values = true)]
     pub api_tokens: Option<SecretString>,
     /// With live providers and no tokens, open the JSON API to anyone anyway (`true`).
     #[arg(
