@@ -10,6 +10,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use super::SandboxOptions;
+use super::clock::PreciseTimer;
 use super::faults::{self, Fault, FaultDice};
 use super::latency::LatencyModel;
 use super::lob::RateLimiter;
@@ -57,6 +58,8 @@ pub(crate) struct Shared {
     dice: FaultDice,
     /// Lob's per-key request budget.
     pub(crate) lob_limits: RateLimiter,
+    /// Sub-millisecond delays: Tokio's timer would add up to 2 ms to each.
+    timer: PreciseTimer,
     /// Becomes `true` on shutdown; pending delays end when it does.
     stopping: watch::Sender<bool>,
 }
@@ -71,6 +74,7 @@ impl Shared {
             } else {
                 RateLimiter::unlimited()
             },
+            timer: PreciseTimer::start(),
             stopping: watch::Sender::new(false),
         }
     }
@@ -106,14 +110,14 @@ impl Shared {
         response
     }
 
-    /// Sleeps for `delay`, or until shutdown begins.
+    /// Sleeps for `delay` on the precise timer, or until shutdown begins.
     async fn pause(&self, delay: Duration) {
         if delay.is_zero() {
             return;
         }
         let mut stopping = self.stopping.subscribe();
         tokio::select! {
-            () = tokio::time::sleep(delay) => {}
+            () = self.timer.sleep_until(std::time::Instant::now() + delay) => {}
             // `self` owns the sender, so this only resolves on a real shutdown.
             _ = stopping.wait_for(|stop| *stop) => {}
         }
