@@ -9,21 +9,23 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-use crate::checks::engine::Engine;
+use crate::checks::engine::{Engine, Policy};
 use crate::checks::eva::EvaClient;
 use crate::checks::lob::LobClient;
+use crate::checks::meters::CallMeters;
 use crate::checks::provider::Transport;
 use crate::checks::veriphone::VeriphoneClient;
 use crate::config::{Settings, Target};
-use crate::telemetry::meters::CallMeters;
 use crate::telemetry::metrics_handle;
-use crate::web::{self, state::AppState};
+use crate::web;
+use crate::web::state::{AppState, ShutdownFlag};
 use vouch_sandbox::SandboxHandle;
 
 pub struct App {
     listener: TcpListener,
     router: axum::Router,
     grace: Duration,
+    shutdown: Arc<ShutdownFlag>,
     /// Kept alive as long as the app; stops the embedded sandbox when the app ends.
     sandbox: Option<SandboxHandle>,
 }
@@ -50,7 +52,7 @@ impl App {
             // needs_sandbox() was true for any embedded target, so the sandbox exists.
             (Target::EmbeddedSandbox, None) => String::new(),
         };
-        let timeout = settings.provider_timeout;
+        let timeout = settings.policy.per_call;
         let http =
             Transport::new(timeout, settings.use_h2c()).context("building the HTTP client")?;
         let metrics = metrics_handle();
@@ -68,14 +70,17 @@ impl App {
                 settings.veriphone.key.clone(),
                 timeout,
             )?,
-            policy: settings.on_provider_error,
+            on_provider_error: settings.on_provider_error,
+            policy: Policy::new(&settings.policy),
             meters: CallMeters::register(),
         };
         spawn_metrics_upkeep(metrics.clone());
+        let shutdown = Arc::new(ShutdownFlag::default());
         let state = AppState {
             engine: Arc::new(engine),
             metrics,
             requests: Arc::default(),
+            shutdown: Arc::clone(&shutdown),
         };
         let listener = TcpListener::bind(settings.listen)
             .await
@@ -84,8 +89,14 @@ impl App {
             listener,
             router: web::router(state),
             grace: settings.shutdown_grace,
+            shutdown,
             sandbox,
         })
+    }
+
+    /// Set when a graceful shutdown begins; `/readyz` answers 503 from then on.
+    pub fn shutdown_flag(&self) -> Arc<ShutdownFlag> {
+        Arc::clone(&self.shutdown)
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -99,8 +110,10 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+        let flag = Arc::clone(&self.shutdown);
         let signal = async move {
             shutdown.await;
+            flag.begin();
             let _ = stopping.send(());
         };
         let server = axum::serve(self.listener, self.router)

@@ -4,6 +4,8 @@
 pub mod engine;
 pub mod eva;
 pub mod lob;
+pub mod meters;
+pub mod policy;
 pub mod provider;
 pub mod report;
 pub mod verdict;
@@ -43,8 +45,8 @@ impl CheckKind {
 
 /// How a check ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, IntoStaticStr)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     /// The provider says the value is good.
     Pass,
@@ -52,22 +54,28 @@ pub enum Outcome {
     Fail,
     /// The provider refused, answered 4xx/5xx or something that is not its format.
     Error,
-    /// No answer within the per-call timeout.
+    /// No answer within the per-call timeout or the submission's deadline.
     Timeout,
     /// Not sent: a local check already decided the field.
     Skipped,
-    /// Answered from a cache without calling the provider.
+    /// Answered from the verdict cache, or by a call another submission made at the same time.
     Cached,
+    /// Not sent: the provider's circuit breaker is open.
+    CircuitOpen,
+    /// Not sent: the provider's call budget is spent.
+    OverBudget,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 6] = [
+    pub const ALL: [Outcome; 8] = [
         Outcome::Pass,
         Outcome::Fail,
         Outcome::Error,
         Outcome::Timeout,
         Outcome::Skipped,
         Outcome::Cached,
+        Outcome::CircuitOpen,
+        Outcome::OverBudget,
     ];
 
     pub fn name(self) -> &'static str {

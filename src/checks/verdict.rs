@@ -81,7 +81,7 @@ pub fn apply_single(
 pub fn apply_address(
     fields: &mut FieldVerdicts,
     typed: &PostalAddress,
-    result: &Result<AddressAnswer, ProviderError>,
+    result: Result<&AddressAnswer, &ProviderError>,
     policy: OnProviderError,
 ) {
     let filled = ADDRESS_FIELDS

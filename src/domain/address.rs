@@ -17,6 +17,28 @@ pub struct PostalAddress {
     pub zip: ZipCode,
 }
 
+impl PostalAddress {
+    /// The address as one string, for the verdict cache: parts in upper case, inner spaces
+    /// collapsed, so that what a provider would read the same is one key.
+    pub fn key(&self) -> String {
+        let parts = [
+            self.primary_line.as_str(),
+            self.secondary_line.as_str(),
+            self.city.as_str(),
+            self.state.code(),
+            self.zip.full(),
+        ];
+        parts
+            .map(|part| {
+                part.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_uppercase()
+            })
+            .join("\n")
+    }
+}
+
 /// The address as parsed: either complete, or the problem of each part that failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AddressInput {

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod error;
 pub mod html;
+pub mod meters;
 pub mod ops;
 pub mod pages;
 pub mod state;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
     let ops = Router::new()
         .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/static/{file}", get(ops::asset));
     let mut app = form

@@ -14,14 +14,13 @@ use crate::providers::to_json;
 
 /// The app exactly as `vouch serve` builds it from an empty environment, on a random port.
 async fn spawn_default(latency: &str) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let cli = Cli::try_parse_from([
-        "vouch",
-        "--listen",
-        "127.0.0.1:0",
-        "--sandbox-latency",
-        latency,
-    ])
-    .unwrap();
+    spawn_with(&["--sandbox-latency", latency]).await
+}
+
+/// `vouch serve` as the command line `args` would configure it, on a free port.
+async fn spawn_with(args: &[&str]) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let argv = ["vouch", "--listen", "127.0.0.1:0"].iter().chain(args);
+    let cli = Cli::try_parse_from(argv).unwrap();
     let settings = Settings::from_args(&cli.serve).unwrap();
     assert!(settings.needs_sandbox());
     let app = App::build(settings).await.unwrap();
@@ -92,7 +91,8 @@ async fn the_tutorials_inputs_give_the_tutorials_results() {
 
 #[tokio::test]
 async fn sequential_takes_about_three_sandbox_latencies_and_concurrent_about_one() {
-    let (url, _stop) = spawn_default("60ms").await;
+    // The same form again and again: without the cache every one reaches the providers.
+    let (url, _stop) = spawn_with(&["--sandbox-latency", "60ms", "--cache-ttl", "off"]).await;
     let http = reqwest::Client::new();
     validate(&http, &url, "concurrent", &valid_form()).await;
     let median = |mode: &'static str| {

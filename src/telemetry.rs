@@ -1,7 +1,5 @@
 //! Logs (tracing) and metrics (Prometheus), each installed once per process.
 
-pub mod meters;
-
 use std::sync::OnceLock;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
