@@ -2,7 +2,9 @@
 -- no cache (in the server or the sandbox) can answer instead of the providers.
 -- Environment: BENCH_PATH (/async or /sync), BENCH_SEED (an integer, new per step),
 -- BENCH_DEGRADED_MARKER (text whose presence in a 2xx body marks an answer with an unverified
--- field; empty = do not look). done() prints one line "WRKJSON {...}" for the harness.
+-- field; empty = do not look), BENCH_REPEAT (share of requests, 0 to 1, that repeat one of 100
+-- earlier people instead: a person pressing submit twice; default 0). done() prints one line
+-- "WRKJSON {...}" for the harness.
 
 local threads = {}
 local thread_count = 0
@@ -49,6 +51,8 @@ function init(args)
    window_ramp = tonumber(os.getenv("BENCH_WINDOW_RAMP") or "1") or 1
    window_to = tonumber(os.getenv("BENCH_DURATION") or "0") or 0
    window_ok = 0
+   repeat_share = tonumber(os.getenv("BENCH_REPEAT") or "0") or 0
+   math.randomseed(seed * 8 + tid)
    t0 = now and now() or nil
    headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
 end
@@ -57,6 +61,9 @@ function request()
    sent = sent + 1
    -- k is unique across threads (tid) and steps (seed) for up to 10^6 requests per thread
    local k = (seed * 8 + tid) * 1000000 + sent
+   if repeat_share > 0 and math.random() < repeat_share then
+      k = math.random(1, 100)                 -- one of 100 people seen before, the same values
+   end
    local exchange = 200 + math.floor(k / 10000) % 800
    if exchange % 100 == 11 then exchange = exchange + 1 end   -- no N11 exchanges
    local phone = string.format("(202) %03d-%04d", exchange, k % 10000)

@@ -554,6 +554,8 @@ def run_mode(name, mode, cfg, deadline, seed_base):
     # vouch's documented setting for a plain-http provider it can multiplex over HTTP/2 (h2c);
     # the sandbox speaks it, the Python peers use their clients' HTTP/1.1 pools.
     env.setdefault("VOUCH_PROVIDER_H2C", "on")
+    # One load generator is one client: vouch's per-client rate limit would refuse it.
+    env.setdefault("VOUCH_RATE_LIMIT", "off")
     sandbox = Proc(f"{name}-{mode}-sandbox", sandbox_cmd(cfg, sport), env, ROOT, cfg.logdir)
     server = None
     try:
