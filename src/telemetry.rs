@@ -36,3 +36,13 @@ pub fn metrics_handle() -> PrometheusHandle {
         })
         .clone()
 }
+
+/// What `record` wrote, as the exporter renders it, on a recorder of its own (tests only: the
+/// process's global one is shared by every test).
+#[cfg(test)]
+pub(crate) fn rendered(record: impl FnOnce()) -> String {
+    let recorder = PrometheusBuilder::new().build_recorder();
+    let handle = recorder.handle();
+    metrics::with_local_recorder(&recorder, record);
+    handle.render()
+}

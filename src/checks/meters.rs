@@ -37,17 +37,8 @@ impl CallMeters {
 
 #[cfg(test)]
 mod tests {
-    use metrics_exporter_prometheus::PrometheusBuilder;
-
     use super::*;
-
-    /// Series as the exporter renders them, recorded through kept handles.
-    fn rendered(record: impl FnOnce()) -> String {
-        let recorder = PrometheusBuilder::new().build_recorder();
-        let handle = recorder.handle();
-        metrics::with_local_recorder(&recorder, record);
-        handle.render()
-    }
+    use crate::telemetry::rendered;
 
     /// Every provider × outcome pair recorded a different number of times lands on its own
     /// series: `record` indexes by declaration order, `register` by `ALL`'s order.

@@ -62,17 +62,8 @@ impl RequestMeters {
 
 #[cfg(test)]
 mod tests {
-    use metrics_exporter_prometheus::PrometheusBuilder;
-
     use super::*;
-
-    /// Series as the exporter renders them, recorded through kept handles.
-    fn rendered(record: impl FnOnce()) -> String {
-        let recorder = PrometheusBuilder::new().build_recorder();
-        let handle = recorder.handle();
-        metrics::with_local_recorder(&recorder, record);
-        handle.render()
-    }
+    use crate::telemetry::rendered;
 
     #[test]
     fn requests_are_counted_by_route_and_status_past_the_kept_handles() {

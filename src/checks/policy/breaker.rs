@@ -202,11 +202,19 @@ mod tests {
     async fn opens_when_most_recent_calls_failed_and_refuses_calls() {
         let breaker = Breaker::new(Duration::from_secs(60));
         calls(&breaker, false, MIN_CALLS - 1);
-        assert_eq!(breaker.state(), BreakerState::Closed, "too few calls to judge");
+        assert_eq!(
+            breaker.state(),
+            BreakerState::Closed,
+            "too few calls to judge"
+        );
         let breaker = Breaker::new(Duration::from_secs(60));
         calls(&breaker, true, 10);
         calls(&breaker, false, 9);
-        assert_eq!(breaker.state(), BreakerState::Closed, "9 of 19 failed: under half");
+        assert_eq!(
+            breaker.state(),
+            BreakerState::Closed,
+            "9 of 19 failed: under half"
+        );
         calls(&breaker, false, 1);
         assert_eq!(breaker.state(), BreakerState::Open, "10 of 20");
         assert!(breaker.admit().is_none());
@@ -249,7 +257,11 @@ mod tests {
         breaker.admit().unwrap().record(true);
         assert_eq!(breaker.state(), BreakerState::Closed);
         calls(&breaker, false, 1);
-        assert_eq!(breaker.state(), BreakerState::Closed, "the window started afresh");
+        assert_eq!(
+            breaker.state(),
+            BreakerState::Closed,
+            "the window started afresh"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -258,6 +270,9 @@ mod tests {
         calls(&breaker, false, MIN_CALLS);
         drop(breaker.admit().unwrap());
         assert_eq!(breaker.state(), BreakerState::Open);
-        assert!(breaker.admit().is_some(), "the next probe may go after the cool-down");
+        assert!(
+            breaker.admit().is_some(),
+            "the next probe may go after the cool-down"
+        );
     }
 }
