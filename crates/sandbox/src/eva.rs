@@ -21,7 +21,7 @@ use vouch_offline::email;
 
 /// The whole answer.
 #[derive(Debug, Serialize)]
-struct Answer<'a> {
+struct EvaBody<'a> {
     status: &'static str,
     data: Data<'a>,
 }
@@ -73,7 +73,7 @@ pub(crate) async fn check(
         .await
 }
 
-fn verdict(address: &str) -> Answer<'_> {
+fn verdict(address: &str) -> EvaBody<'_> {
     let data = match email::analyze(address) {
         Ok(facts) => Data {
             email_address: address,
@@ -94,7 +94,7 @@ fn verdict(address: &str) -> Answer<'_> {
             ..NOTHING
         },
     };
-    Answer {
+    EvaBody {
         status: "success",
         data,
     }
@@ -130,7 +130,7 @@ mod tests {
             ("a@", false, false, false, false),
         ];
         for (address, syntax, disposable, webmail, deliverable) in cases {
-            let Answer { status, data } = verdict(address);
+            let EvaBody { status, data } = verdict(address);
             assert_eq!(status, "success");
             assert_eq!(data.email_address, address);
             let got = (

@@ -16,7 +16,8 @@ use super::latency::LatencyModel;
 use super::lob::RateLimiter;
 
 /// Which provider a request is for: picks its latency, content type and fault bodies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub(crate) enum Provider {
     Eva,
     Lob,
@@ -25,11 +26,7 @@ pub(crate) enum Provider {
 
 impl Provider {
     fn name(self) -> &'static str {
-        match self {
-            Self::Eva => "eva",
-            Self::Lob => "lob",
-            Self::Veriphone => "veriphone",
-        }
+        self.into()
     }
 
     /// The `Content-Type` of this provider's JSON answers.
