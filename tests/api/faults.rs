@@ -14,6 +14,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::{TestApp, spawn_app_with, valid_form, veriphone_answer};
 use crate::providers::to_json;
+use vouch::checks::CheckKind;
 use vouch::config::Endpoint;
 
 const DEADLINE: Duration = Duration::from_secs(2);
@@ -330,4 +331,31 @@ async fn readyz_is_ready_with_closed_breakers_until_shutdown_begins() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert!(fresh.shutdown_flag.has_begun());
+}
+
+#[tokio::test]
+async fn past_its_call_budget_a_provider_is_not_called() {
+    let app = spawn_app_with(|s| {
+        s.policy.budgets = vec![(CheckKind::Phone, "2/day".parse().unwrap())];
+    })
+    .await;
+    app.providers_all_pass(Duration::ZERO).await;
+    for _ in 0..2 {
+        let (json, _) = submit(&app, "concurrent").await;
+        assert_eq!(json["checks"][2]["outcome"], "pass");
+    }
+    let (json, _) = submit(&app, "concurrent").await;
+    assert_eq!(json["checks"][2]["outcome"], "over_budget", "{json}");
+    assert_eq!(json["fields"]["phoneNumber"]["status"], "unverified");
+    assert_eq!(
+        json["checks"][0]["outcome"], "pass",
+        "other providers are not limited"
+    );
+    assert_eq!(upstream_calls(&app.veriphone).await, 2);
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics
+            .contains(r#"vouch_provider_calls_total{provider="veriphone",outcome="over_budget"} "#),
+        "{metrics}"
+    );
 }
