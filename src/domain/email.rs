@@ -12,7 +12,11 @@ impl EmailAddress {
         match email::analyze(input.trim()) {
             Ok(facts) => Ok(EmailAddress(facts)),
             Err(EmailSyntaxError::Empty) => Err(Problem::Missing),
-            Err(EmailSyntaxError::TooLong | EmailSyntaxError::Malformed) => Err(Problem::Invalid),
+            Err(
+                EmailSyntaxError::TooLong
+                | EmailSyntaxError::Malformed
+                | EmailSyntaxError::Mailbox(_),
+            ) => Err(Problem::Invalid),
         }
     }
 

@@ -173,13 +173,13 @@ async fn a_typo_in_a_common_domain_offers_a_suggestion() {
     let app = spawn_app().await;
     app.providers_all_pass(Duration::ZERO).await;
     let html = app
-        .post_form("/async", &form_with(&[("email", "jane@gmial.com")]))
+        .post_form("/async", &form_with(&[("email", "jane.doe@gmial.com")]))
         .await
         .text()
         .await
         .unwrap();
     assert_eq!(
         attr(&html, "#email-suggestion button", "data-value").as_deref(),
-        Some("jane@gmail.com")
+        Some("jane.doe@gmail.com")
     );
 }

@@ -72,11 +72,8 @@ async fn the_tutorials_inputs_give_the_tutorials_results() {
     ]);
     let (bad, _) = validate(&http, &url, "concurrent", &ann_arbor).await;
     assert_eq!(bad["valid"], false);
-    for (field, message) in [
-        ("city", "Invalid city"),
-        ("state", "Invalid state"),
-        ("zip", "Invalid zip"),
-    ] {
+    assert_eq!(bad["fields"]["city"]["status"], "valid", "{bad}");
+    for (field, message) in [("state", "Invalid state"), ("zip", "Invalid zip")] {
         assert_eq!(bad["fields"][field]["message"], message, "{bad}");
     }
 
@@ -84,7 +81,7 @@ async fn the_tutorials_inputs_give_the_tutorials_results() {
         &http,
         &url,
         "concurrent",
-        &form_with(&[("email", "jane@gmial.com")]),
+        &form_with(&[("email", "jane.doe@gmial.com")]),
     )
     .await;
     assert_eq!(typo["fields"]["email"]["status"], "invalid", "{typo}");
