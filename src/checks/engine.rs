@@ -1,6 +1,8 @@
 //! The one validation engine. Local verdicts first; then the provider calls a submission
 //! still needs, run one after another or all at once — the mode is a parameter, the code path
-//! is the same. Every call is timed on the submission's axis and counted in the metrics.
+//! is the same. The scope is one too: the whole form, or one group of fields (the live check
+//! as the person leaves it), which only narrows [`plan`]. Every call is timed on the
+//! submission's axis and counted in the metrics.
 
 use std::time::{Duration, Instant};
 
@@ -11,10 +13,10 @@ use super::lob::{AddressAnswer, LobClient};
 use super::provider::ProviderError;
 use super::report::Report;
 use super::veriphone::{PhoneAnswer, VeriphoneClient};
-use super::{CheckKind, CheckRecord, Mode, OnProviderError, Outcome, verdict};
+use super::{CheckKind, CheckRecord, Mode, OnProviderError, Outcome, Scope, verdict};
 use crate::domain::address::{AddressInput, PostalAddress};
 use crate::domain::email::EmailAddress;
-use crate::domain::field::Field;
+use crate::domain::field::{Field, Hint};
 use crate::domain::form::Submission;
 use crate::domain::phone::PhoneNumber;
 use crate::telemetry::meters::CallMeters;
@@ -43,10 +45,17 @@ enum Answered<'a> {
 }
 
 impl Engine {
+    /// Validates the whole form.
     pub async fn validate(&self, sub: &Submission, mode: Mode) -> Report {
+        self.validate_in(sub, mode, Scope::Form).await
+    }
+
+    /// Validates what `scope` covers: only its provider calls run, and the report answers
+    /// for its fields only.
+    pub async fn validate_in(&self, sub: &Submission, mode: Mode, scope: Scope) -> Report {
         let t0 = Instant::now();
         let mut fields = verdict::local(sub);
-        let calls = plan(sub);
+        let calls = plan(sub, scope);
         let timed = |call| self.timed(t0, call);
         let finished = match mode {
             Mode::Sequential => {
@@ -58,8 +67,14 @@ impl Engine {
             }
             Mode::Concurrent => join_all(calls.into_iter().map(timed)).await,
         };
+        let suggestion = sub
+            .email
+            .as_ref()
+            .ok()
+            .filter(|_| scope.runs(CheckKind::Email))
+            .and_then(|e| e.suggestion());
         let mut checks = Vec::with_capacity(CheckKind::ALL.len());
-        for kind in CheckKind::ALL {
+        for kind in CheckKind::ALL.into_iter().filter(|k| scope.runs(*k)) {
             let record = finished.iter().map(|(r, _)| *r).find(|r| r.kind == kind);
             checks.push(record.unwrap_or(CheckRecord {
                 kind,
@@ -69,48 +84,40 @@ impl Engine {
             }));
         }
         for (_, answer) in &finished {
-            match answer {
-                Answered::Email(_) => {
-                    verdict::apply_single(&mut fields, Field::Email, answer.passed(), self.policy)
-                }
+            let (field, fail_hint) = match answer {
                 Answered::Address(typed, r) => {
-                    verdict::apply_address(&mut fields, typed, r, self.policy)
+                    verdict::apply_address(&mut fields, typed, r, self.policy);
+                    continue;
                 }
-                Answered::Phone(_) => verdict::apply_single(
-                    &mut fields,
-                    Field::PhoneNumber,
-                    answer.passed(),
-                    self.policy,
-                ),
-            }
+                // A typo's suggestion already says what to do: one cause, one explanation.
+                Answered::Email(_) if suggestion.is_some() => (Field::Email, None),
+                Answered::Email(Ok(a)) if a.disposable => {
+                    (Field::Email, Some(Hint::EmailThrowaway))
+                }
+                Answered::Email(_) => (Field::Email, Some(Hint::EmailNoMail)),
+                Answered::Phone(_) => (Field::PhoneNumber, Some(Hint::PhoneUnknown)),
+            };
+            let passed = answer.passed();
+            verdict::apply_single(&mut fields, field, passed, fail_hint, self.policy);
         }
         Report {
             mode,
+            scope,
             elapsed: t0.elapsed(),
             fields,
             checks,
-            email_suggestion: sub
-                .email
-                .as_ref()
-                .ok()
-                .and_then(|e| e.suggestion())
-                .map(str::to_owned),
+            email_suggestion: suggestion.map(str::to_owned),
         }
     }
 
     /// Runs one call, recording when it started relative to `t0` and how it ended.
     async fn timed<'a>(&self, t0: Instant, call: Call<'a>) -> (CheckRecord, Answered<'a>) {
         let start = t0.elapsed();
-        let (kind, answer) = match call {
-            Call::Email(e) => (CheckKind::Email, Answered::Email(self.eva.verify(e).await)),
-            Call::Address(a) => (
-                CheckKind::Address,
-                Answered::Address(a, self.lob.verify(a).await),
-            ),
-            Call::Phone(p) => (
-                CheckKind::Phone,
-                Answered::Phone(self.veriphone.verify(p).await),
-            ),
+        let kind = call.kind();
+        let answer = match call {
+            Call::Email(e) => Answered::Email(self.eva.verify(e).await),
+            Call::Address(a) => Answered::Address(a, self.lob.verify(a).await),
+            Call::Phone(p) => Answered::Phone(self.veriphone.verify(p).await),
         };
         let duration = t0.elapsed().saturating_sub(start);
         let outcome = answer.outcome();
@@ -132,8 +139,9 @@ impl Engine {
     }
 }
 
-/// The calls a submission needs, in `CheckKind::ALL` order: only values local checks passed.
-fn plan(sub: &Submission) -> Vec<Call<'_>> {
+/// The calls a submission needs within `scope`, in `CheckKind::ALL` order: only values local
+/// checks passed.
+fn plan(sub: &Submission, scope: Scope) -> Vec<Call<'_>> {
     let mut calls = Vec::with_capacity(3);
     if let Ok(email) = &sub.email {
         calls.push(Call::Email(email));
@@ -144,7 +152,18 @@ fn plan(sub: &Submission) -> Vec<Call<'_>> {
     if let Ok(phone) = &sub.phone {
         calls.push(Call::Phone(phone));
     }
+    calls.retain(|call| scope.runs(call.kind()));
     calls
+}
+
+impl Call<'_> {
+    fn kind(&self) -> CheckKind {
+        match self {
+            Call::Email(_) => CheckKind::Email,
+            Call::Address(_) => CheckKind::Address,
+            Call::Phone(_) => CheckKind::Phone,
+        }
+    }
 }
 
 impl Answered<'_> {

@@ -3,8 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod check;
+mod compare;
 mod form;
 mod helpers;
+mod openapi;
 mod ops;
 mod process;
 mod providers;
