@@ -60,11 +60,23 @@ pub async fn page(State(docs): State<Arc<ApiDocs>>) -> Response {
     Html(docs.page.clone()).into_response()
 }
 
+/// A description's text in pieces, each `(is_code, text)`: its `code` spans (the only markdown
+/// our descriptions use) become `<code>`, everything escaped as usual.
+type Prose = Vec<(bool, String)>;
+
+fn prose(text: &str) -> Prose {
+    text.split('`')
+        .enumerate()
+        .filter(|(_, piece)| !piece.is_empty())
+        .map(|(i, piece)| (i % 2 == 1, piece.to_owned()))
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "api_docs.html")]
 struct DocsPage {
     title: String,
-    description: String,
+    description: Prose,
     version: String,
     operations: Vec<Operation>,
     schemas: Vec<(String, String)>,
@@ -75,17 +87,18 @@ struct Operation {
     path: String,
     id: String,
     summary: String,
-    description: String,
+    description: Prose,
     params: Vec<Param>,
     body: String,
-    responses: Vec<(String, String, String)>,
+    /// Status, meaning, body schema.
+    responses: Vec<(String, Prose, String)>,
 }
 
 struct Param {
     name: String,
     location: String,
     values: String,
-    description: String,
+    description: Prose,
 }
 
 /// The text at `pointer` in `v`, or `""`.
@@ -135,7 +148,7 @@ impl DocsPage {
             .collect();
         DocsPage {
             title: text(spec, "/info/title"),
-            description: text(spec, "/info/description"),
+            description: prose(&text(spec, "/info/description")),
             version: text(spec, "/info/version"),
             operations,
             schemas,
@@ -153,7 +166,7 @@ impl Operation {
                 name: text(p, "/name"),
                 location: text(p, "/in"),
                 values: enum_values(p),
-                description: text(p, "/description"),
+                description: prose(&text(p, "/description")),
             })
             .collect();
         let responses = op.get("responses").and_then(Value::as_object);
@@ -162,7 +175,7 @@ impl Operation {
             .flatten()
             .map(|(code, r)| {
                 let schema = r.get("content").map(schema_name).unwrap_or_default();
-                (code.clone(), text(r, "/description"), schema)
+                (code.clone(), prose(&text(r, "/description")), schema)
             })
             .collect();
         Operation {
@@ -170,7 +183,7 @@ impl Operation {
             path: path.to_owned(),
             id: text(op, "/operationId"),
             summary: text(op, "/summary"),
-            description: text(op, "/description"),
+            description: prose(&text(op, "/description")),
             params,
             body: op
                 .pointer("/requestBody/content")

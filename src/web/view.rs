@@ -115,9 +115,15 @@ impl<'a> FieldView<'a> {
             .into_iter()
             .find(|k| k.fields().contains(&field));
         let verdict = report.map(|r| r.fields.get(field));
+        // "Checked" only where the field's whole check passed: a street beside a wrong ZIP
+        // was not confirmed by anyone. A name is only checked for presence: nothing to mark.
+        let confirmed = group.zip(report).is_some_and(|(kind, r)| {
+            kind.fields()
+                .iter()
+                .all(|f| r.fields.get(*f).status != Status::Invalid)
+        });
         let status = verdict.map_or("", |v| match v.status {
-            // A name is only checked for presence: nothing to mark.
-            Status::Valid if group.is_none() => "",
+            Status::Valid if !confirmed => "",
             Status::Valid => "valid",
             Status::Invalid => "invalid",
             Status::Unverified => "unverified",
