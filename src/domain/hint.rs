@@ -73,7 +73,7 @@ impl fmt::Display for Hint {
             H::PhoneDigits => f.write_str("US numbers have 10 digits, like 303 442 2466."),
             H::PhoneDigitsAbroad => f.write_str("Check the digits after the country code."),
             H::PhoneAreaCode => {
-                f.write_str("Check the area code: US area codes start with 2 to 9, like 303.")
+                f.write_str("Check the area code and exchange: a US number looks like 303 442 2466.")
             }
             H::PhoneCountryCode => f.write_str("Check the country code after the +."),
             H::PhoneNotDigits => f.write_str("Use digits, like 303 442 2466."),

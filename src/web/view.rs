@@ -102,7 +102,7 @@ impl<'a> FormPage<'a> {
 }
 
 /// The GOV.UK error summary: a link to each invalid field, in form order.
-pub fn summary(fields: &[FieldView<'_>]) -> Vec<(&'static str, &'static str)> {
+fn summary(fields: &[FieldView<'_>]) -> Vec<(&'static str, &'static str)> {
     fields
         .iter()
         .filter_map(|f| f.error.map(|e| (f.id, e)))

@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use crate::helpers::{attr, form_with, spawn_app, texts, valid_form};
+use wiremock::matchers::path;
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::helpers::{attr, form_with, lob_answer, spawn_app, texts, valid_form};
 
 #[tokio::test]
 async fn the_form_has_nine_labelled_fields_and_the_56_states() {
@@ -257,4 +260,38 @@ async fn valid_fields_say_so_in_words_not_colour_alone() {
         assert_eq!(described, Some(format!("{id}-ok")), "{id}");
     }
     assert!(texts(&html, "#address2-ok").is_empty(), "left blank");
+}
+
+#[tokio::test]
+async fn no_part_of_an_address_that_failed_is_marked_checked() {
+    let app = spawn_app().await;
+    app.providers_all_pass(Duration::ZERO).await;
+    app.lob.reset().await;
+    Mock::given(path("/v1/us_verifications"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(lob_answer(
+            "undeliverable",
+            "SCHENECTADY",
+            "NY",
+            "12345",
+        )))
+        .mount(&app.lob)
+        .await;
+    let form = form_with(&[
+        ("address", "1600 Huron Pkwy"),
+        ("city", "Detroit"),
+        ("state", "MI"),
+        ("zip", "12345"),
+    ]);
+    let html = app.post_form("/async", &form).await.text().await.unwrap();
+    assert_eq!(texts(&html, "#zip-error"), ["Error: Invalid zip"]);
+    // The street and the city are not at fault, but nobody confirmed them either.
+    for id in ["address", "city"] {
+        assert!(texts(&html, &format!("#{id}-ok")).is_empty(), "{id}");
+        assert!(texts(&html, &format!("#{id}-error")).is_empty(), "{id}");
+    }
+    assert_eq!(
+        texts(&html, "#email-ok"),
+        ["Checked"],
+        "its own check passed"
+    );
 }
