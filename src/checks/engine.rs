@@ -84,21 +84,26 @@ impl Engine {
             }));
         }
         for (_, answer) in &finished {
-            let (field, fail_hint) = match answer {
-                Answered::Address(typed, r) => {
-                    verdict::apply_address(&mut fields, typed, r, self.policy);
-                    continue;
-                }
-                // A typo's suggestion already says what to do: one cause, one explanation.
-                Answered::Email(_) if suggestion.is_some() => (Field::Email, None),
-                Answered::Email(Ok(a)) if a.disposable => {
-                    (Field::Email, Some(Hint::EmailThrowaway))
-                }
-                Answered::Email(_) => (Field::Email, Some(Hint::EmailNoMail)),
-                Answered::Phone(_) => (Field::PhoneNumber, Some(Hint::PhoneUnknown)),
-            };
             let passed = answer.passed();
-            verdict::apply_single(&mut fields, field, passed, fail_hint, self.policy);
+            match answer {
+                Answered::Address(typed, r) => {
+                    verdict::apply_address(&mut fields, typed, r, self.policy)
+                }
+                Answered::Email(r) => {
+                    let hint = verdict::email_fail_hint(r, suggestion.is_some());
+                    verdict::apply_single(&mut fields, Field::Email, passed, hint, self.policy)
+                }
+                Answered::Phone(_) => {
+                    let hint = Some(Hint::PhoneUnknown);
+                    verdict::apply_single(
+                        &mut fields,
+                        Field::PhoneNumber,
+                        passed,
+                        hint,
+                        self.policy,
+                    )
+                }
+            }
         }
         Report {
             mode,

@@ -2,6 +2,7 @@
 //! provider's answer (or failure) changes them. Pure functions; the engine does the I/O.
 
 use super::OnProviderError;
+use super::eva::EmailAnswer;
 use super::lob::{AddressAnswer, Deliverability};
 use super::provider::ProviderError;
 use super::report::FieldVerdicts;
@@ -72,6 +73,19 @@ fn unverified(field: Field, policy: OnProviderError, explain: bool) -> FieldVerd
     verdict.status = status;
     verdict.hint = explain.then_some(hint);
     verdict
+}
+
+/// Why the email provider refused an address, if that helps: a typo's suggestion already
+/// says what to do (one cause, one explanation), else a throwaway domain or one without mail.
+pub fn email_fail_hint(
+    answer: &Result<EmailAnswer, ProviderError>,
+    suggested: bool,
+) -> Option<Hint> {
+    match answer {
+        _ if suggested => None,
+        Ok(a) if a.disposable => Some(Hint::EmailThrowaway),
+        _ => Some(Hint::EmailNoMail),
+    }
 }
 
 /// A one-field check (email, phone): passed, failed (explained by `fail_hint`), or the
