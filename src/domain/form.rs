@@ -14,6 +14,7 @@ use super::phone::PhoneNumber;
 #[serde(rename_all = "camelCase", default)]
 #[schema(
     as = Form,
+    description = "The sign-up form's nine fields, all strings; a missing key counts as empty.",
     example = json!({"firstName": "Jane", "lastName": "Doe", "email": "jane.doe@example.com",
         "phoneNumber": "(202) 456-1111", "address": "2600 Pearl St", "address2": "",
         "city": "Boulder", "state": "CO", "zip": "80302"})

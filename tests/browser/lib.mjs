@@ -18,8 +18,8 @@ export async function launch() {
   });
 }
 
-/// A fresh context and page. `problems` collects console errors, uncaught errors and CSP
-/// violations; every test ends by asserting it is empty.
+// A fresh context and page. `problems` collects console errors, uncaught errors and CSP
+// violations; every test ends by asserting it is empty.
 export async function open(browser, { js = true, width = 1024, height = 900, scheme = "light" } = {}) {
   const context = await browser.newContext({
     javaScriptEnabled: js,
@@ -52,7 +52,7 @@ export const GOOD = {
   address: "2600 Pearl St", city: "Boulder", state: "CO", zip: "80302",
 };
 
-/// Types the values as a person would, field by field (state picked from its list).
+// Types the values as a person would, field by field (state picked from its list).
 export async function fill(page, values) {
   for (const [name, value] of Object.entries(values)) {
     if (name === "state") await page.selectOption(`#${name}`, value);
@@ -60,7 +60,7 @@ export async function fill(page, values) {
   }
 }
 
-/// Submits with the main button and waits for the next page.
+// Submits with the main button and waits for the next page.
 export async function submit(page) {
   await Promise.all([page.waitForNavigation(), page.click("[data-submit]")]);
 }
@@ -70,7 +70,7 @@ export async function text(page, selector) {
   return nodes.map((t) => t.replace(/\s+/g, " ").trim());
 }
 
-/// axe-core's WCAG 2.x A/AA rules on the page as it is; the serious and critical violations.
+// axe-core's WCAG 2.x A/AA rules on the page as it is; the serious and critical violations.
 export async function axe(page) {
   await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(() => globalThis.axe.run(document, {
@@ -83,7 +83,7 @@ export async function axe(page) {
   };
 }
 
-/// No sideways scrolling: the page is no wider than the viewport.
+// No sideways scrolling: the page is no wider than the viewport.
 export async function assertNoSidewaysScroll(page, what) {
   const { scroll, client } = await page.evaluate(() => ({
     scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
