@@ -9,7 +9,7 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-/// Each page the issue names, reached as a person would reach it.
+// Each page the issue names, reached as a person would reach it.
 const PAGES = {
   "empty form": async (page) => page.goto(`${BASE}/`),
   "error page": async (page) => {
