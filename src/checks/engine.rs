@@ -1,7 +1,9 @@
 //! The one validation engine. Local verdicts first; then the provider calls a submission
 //! still needs, run one after another or all at once — the mode is a parameter, the code path
-//! is the same. Every call goes through the provider's policy (cache, breaker, budgets,
-//! deadline, retry, hedge), is timed on the submission's axis and counted in the metrics.
+//! is the same. The scope is one too: the whole form, or one group of fields (the live check
+//! as the person leaves it), which only narrows [`plan`]. Every call goes through its
+//! provider's policy (cache, breaker, budgets, deadline, retry, hedge), is timed on the
+//! submission's axis and counted in the metrics.
 
 use std::time::Duration;
 
@@ -15,10 +17,10 @@ use super::policy::{BreakerState, PolicySettings, ProviderPolicy, Served};
 use super::provider::ProviderError;
 use super::report::Report;
 use super::veriphone::{PhoneAnswer, VeriphoneClient};
-use super::{CheckKind, CheckRecord, Mode, OnProviderError, Outcome, verdict};
+use super::{CheckKind, CheckRecord, Mode, OnProviderError, Outcome, Scope, verdict};
 use crate::domain::address::{AddressInput, PostalAddress};
 use crate::domain::email::EmailAddress;
-use crate::domain::field::Field;
+use crate::domain::field::{Field, Hint};
 use crate::domain::form::Submission;
 use crate::domain::phone::PhoneNumber;
 
@@ -61,6 +63,13 @@ impl Policy {
     }
 }
 
+/// Whether answers given to other submissions may answer this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reuse {
+    Allowed,
+    Never,
+}
+
 /// A provider call a submission needs, borrowing the value it is about.
 enum Call<'a> {
     Email(&'a EmailAddress),
@@ -79,12 +88,29 @@ enum Answered<'a> {
 }
 
 impl Engine {
+    /// Validates the whole form.
     pub async fn validate(&self, sub: &Submission, mode: Mode) -> Report {
+        self.validate_in(sub, mode, Scope::Form).await
+    }
+
+    /// Validates what `scope` covers: only its provider calls run, and the report answers
+    /// for its fields only.
+    pub async fn validate_in(&self, sub: &Submission, mode: Mode, scope: Scope) -> Report {
+        self.run(sub, mode, scope, Reuse::Allowed).await
+    }
+
+    /// Validates the whole form with every provider asked afresh: neither the verdict cache
+    /// nor a call in flight answers for them (`/compare`, whose picture is the calls' timing).
+    pub async fn validate_fresh(&self, sub: &Submission, mode: Mode) -> Report {
+        self.run(sub, mode, Scope::Form, Reuse::Never).await
+    }
+
+    async fn run(&self, sub: &Submission, mode: Mode, scope: Scope, reuse: Reuse) -> Report {
         let t0 = Instant::now();
         let deadline = t0 + self.policy.deadline;
         let mut fields = verdict::local(sub);
-        let calls = plan(sub);
-        let timed = |call| self.timed(t0, deadline, call);
+        let calls = plan(sub, scope);
+        let timed = |call| self.timed(t0, deadline, reuse, call);
         let finished = match mode {
             Mode::Sequential => {
                 let mut done = Vec::with_capacity(calls.len());
@@ -95,8 +121,14 @@ impl Engine {
             }
             Mode::Concurrent => join_all(calls.into_iter().map(timed)).await,
         };
+        let suggestion = sub
+            .email
+            .as_ref()
+            .ok()
+            .filter(|_| scope.runs(CheckKind::Email))
+            .and_then(|e| e.suggestion());
         let mut checks = Vec::with_capacity(CheckKind::ALL.len());
-        for kind in CheckKind::ALL {
+        for kind in CheckKind::ALL.into_iter().filter(|k| scope.runs(*k)) {
             let record = finished.iter().map(|(r, _)| *r).find(|r| r.kind == kind);
             checks.push(record.unwrap_or(CheckRecord {
                 kind,
@@ -107,30 +139,30 @@ impl Engine {
         }
         let policy = self.on_provider_error;
         for (_, answer) in &finished {
+            let passed = answer.passed();
             match answer {
-                Answered::Email(_) => {
-                    verdict::apply_single(&mut fields, Field::Email, answer.passed(), policy)
-                }
                 Answered::Address(typed, r) => {
                     let r = r.as_ref().map(|s| &s.value);
                     verdict::apply_address(&mut fields, typed, r, policy)
                 }
+                Answered::Email(r) => {
+                    let r = r.as_ref().map(|s| &s.value);
+                    let hint = verdict::email_fail_hint(r, suggestion.is_some());
+                    verdict::apply_single(&mut fields, Field::Email, passed, hint, policy)
+                }
                 Answered::Phone(_) => {
-                    verdict::apply_single(&mut fields, Field::PhoneNumber, answer.passed(), policy)
+                    let hint = Some(Hint::PhoneUnknown);
+                    verdict::apply_single(&mut fields, Field::PhoneNumber, passed, hint, policy)
                 }
             }
         }
         Report {
             mode,
+            scope,
             elapsed: t0.elapsed(),
             fields,
             checks,
-            email_suggestion: sub
-                .email
-                .as_ref()
-                .ok()
-                .and_then(|e| e.suggestion())
-                .map(str::to_owned),
+            email_suggestion: suggestion.map(str::to_owned),
         }
     }
 
@@ -140,27 +172,34 @@ impl Engine {
         &self,
         t0: Instant,
         deadline: Instant,
+        reuse: Reuse,
         call: Call<'a>,
     ) -> (CheckRecord, Answered<'a>) {
         let start = t0.elapsed();
         let p = &self.policy;
-        let (kind, answer) = match call {
+        // Without a key the policy neither looks in the cache nor joins a call in flight.
+        let key = |key: String| (reuse == Reuse::Allowed).then_some(key);
+        let kind = call.kind();
+        let answer = match call {
             Call::Email(e) => {
-                let key = e.as_ref().to_owned();
+                let key = key(e.as_ref().to_owned());
                 let r = p.eva.call(key, deadline, || self.eva.verify(e)).await;
-                (CheckKind::Email, Answered::Email(r))
+                Answered::Email(r)
             }
             Call::Address(a) => {
-                let r = p.lob.call(a.key(), deadline, || self.lob.verify(a)).await;
-                (CheckKind::Address, Answered::Address(a, r))
+                let r = p
+                    .lob
+                    .call(key(a.key()), deadline, || self.lob.verify(a))
+                    .await;
+                Answered::Address(a, r)
             }
             Call::Phone(n) => {
-                let key = n.e164().to_owned();
+                let key = key(n.e164().to_owned());
                 let r = p
                     .veriphone
                     .call(key, deadline, || self.veriphone.verify(n))
                     .await;
-                (CheckKind::Phone, Answered::Phone(r))
+                Answered::Phone(r)
             }
         };
         let duration = t0.elapsed().saturating_sub(start);
@@ -180,8 +219,9 @@ impl Engine {
     }
 }
 
-/// The calls a submission needs, in `CheckKind::ALL` order: only values local checks passed.
-fn plan(sub: &Submission) -> Vec<Call<'_>> {
+/// The calls a submission needs within `scope`, in `CheckKind::ALL` order: only values local
+/// checks passed.
+fn plan(sub: &Submission, scope: Scope) -> Vec<Call<'_>> {
     let mut calls = Vec::with_capacity(3);
     if let Ok(email) = &sub.email {
         calls.push(Call::Email(email));
@@ -192,7 +232,18 @@ fn plan(sub: &Submission) -> Vec<Call<'_>> {
     if let Ok(phone) = &sub.phone {
         calls.push(Call::Phone(phone));
     }
+    calls.retain(|call| scope.runs(call.kind()));
     calls
+}
+
+impl Call<'_> {
+    fn kind(&self) -> CheckKind {
+        match self {
+            Call::Email(_) => CheckKind::Email,
+            Call::Address(_) => CheckKind::Address,
+            Call::Phone(_) => CheckKind::Phone,
+        }
+    }
 }
 
 impl Answered<'_> {

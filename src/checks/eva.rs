@@ -12,6 +12,8 @@ use crate::domain::email::EmailAddress;
 pub struct EmailAnswer {
     /// Valid syntax, a domain with mail servers, and not a throwaway domain.
     pub acceptable: bool,
+    /// The domain is a throwaway-mail service: why an address is not acceptable, for the hint.
+    pub disposable: bool,
 }
 
 #[derive(Clone)]
@@ -49,6 +51,7 @@ impl EvaClient {
         match (reply.status.as_str(), reply.data) {
             ("success", Some(d)) => Ok(EmailAnswer {
                 acceptable: d.valid_syntax && d.deliverable && !d.disposable,
+                disposable: d.disposable,
             }),
             _ => Err(ProviderError::Malformed),
         }
@@ -93,7 +96,13 @@ mod tests {
             .mount(&server)
             .await;
         let got = verify(&server, "john+tag&key=x@example.com").await;
-        assert_eq!(got, Ok(EmailAnswer { acceptable: true }));
+        assert_eq!(
+            got,
+            Ok(EmailAnswer {
+                acceptable: true,
+                disposable: false
+            })
+        );
     }
 
     #[tokio::test]
@@ -111,7 +120,10 @@ mod tests {
             let got = verify(&server, "jane@example.com").await;
             assert_eq!(
                 got,
-                Ok(EmailAnswer { acceptable: false }),
+                Ok(EmailAnswer {
+                    acceptable: false,
+                    disposable
+                }),
                 "{deliverable} {disposable}"
             );
         }
@@ -127,7 +139,10 @@ mod tests {
             .await;
         assert_eq!(
             verify(&server, "a@b.co").await,
-            Ok(EmailAnswer { acceptable: true })
+            Ok(EmailAnswer {
+                acceptable: true,
+                disposable: false
+            })
         );
     }
 

@@ -13,11 +13,15 @@ pub mod veriphone;
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr};
 
-/// What a provider check is about; each kind has one provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, IntoStaticStr)]
+use crate::domain::field::Field;
+
+/// What a provider check is about; each kind has one provider and one group of fields.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, EnumString, IntoStaticStr, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
 pub enum CheckKind {
@@ -41,10 +45,66 @@ impl CheckKind {
     pub fn name(self) -> &'static str {
         self.into()
     }
+
+    /// `email`, `address` or `phone`; `None` for anything else.
+    pub fn parse(s: &str) -> Option<CheckKind> {
+        s.parse().ok()
+    }
+
+    /// The fields whose verdicts this check decides, in form order.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            CheckKind::Email => &[Field::Email],
+            CheckKind::Address => &[
+                Field::Address,
+                Field::Address2,
+                Field::City,
+                Field::State,
+                Field::Zip,
+            ],
+            CheckKind::Phone => &[Field::PhoneNumber],
+        }
+    }
+}
+
+/// What one validation covers: the whole form, or one group of fields as the person leaves it
+/// (the live check). Either way it is the same engine, so whatever wraps its provider calls
+/// holds for both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    Form,
+    Group(CheckKind),
+}
+
+impl Scope {
+    /// Whether the check `kind` runs in this scope.
+    pub fn runs(self, kind: CheckKind) -> bool {
+        match self {
+            Scope::Form => true,
+            Scope::Group(group) => group == kind,
+        }
+    }
+
+    /// Whether the verdict on `field` belongs to this scope's answer.
+    pub fn covers(self, field: Field) -> bool {
+        match self {
+            Scope::Form => true,
+            Scope::Group(group) => group.fields().contains(&field),
+        }
+    }
+
+    /// `form`, or the group's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Form => "form",
+            Scope::Group(group) => group.name(),
+        }
+    }
 }
 
 /// How a check ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, IntoStaticStr)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, IntoStaticStr, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Outcome {
@@ -94,7 +154,19 @@ pub struct CheckRecord {
 }
 
 /// Sequential is the tutorial's `/sync`, concurrent its `/async`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, EnumString, IntoStaticStr)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    EnumString,
+    IntoStaticStr,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
 pub enum Mode {

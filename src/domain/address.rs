@@ -1,7 +1,7 @@
 //! A US postal address: the five form fields, each parsed on its own so one bad part names
 //! itself and the address goes to the provider only when every part is plausible.
 
-use super::field::{Field, Problem};
+use super::field::{Field, Flaw, Hint, Problem};
 use vouch_offline::address::parse_street;
 pub use vouch_offline::states::UsState;
 pub use vouch_offline::zip::ZipCode;
@@ -45,7 +45,7 @@ pub enum AddressInput {
     Complete(PostalAddress),
     /// One entry per address field with a local problem; the other parts are not checked.
     Incomplete {
-        problems: Vec<(Field, Problem)>,
+        problems: Vec<(Field, Flaw)>,
         /// Whether `address2` was filled in (a blank optional line is just blank).
         unit_given: bool,
     },
@@ -57,7 +57,7 @@ const MAX_LINE_CHARS: usize = 100;
 impl AddressInput {
     pub fn parse(address: &str, address2: &str, city: &str, state: &str, zip: &str) -> Self {
         let mut problems = Vec::new();
-        let mut note = |field, r: Result<(), Problem>| {
+        let mut note = |field, r: Result<(), Flaw>| {
             if let Err(p) = r {
                 problems.push((field, p));
             }
@@ -68,7 +68,7 @@ impl AddressInput {
         let state_code = state_code(state);
         note(Field::State, state_code.map(|_| ()));
         let zip_code = zip_code(zip);
-        note(Field::Zip, zip_code.as_ref().map(|_| ()).map_err(|p| *p));
+        note(Field::Zip, zip_code.as_ref().map(|_| ()).map_err(|f| *f));
         match (state_code, zip_code) {
             (Ok(state), Ok(zip)) if problems.is_empty() => AddressInput::Complete(PostalAddress {
                 primary_line: address.trim().to_owned(),
@@ -85,44 +85,44 @@ impl AddressInput {
     }
 }
 
-fn line(input: &str, required: bool) -> Result<(), Problem> {
+fn line(input: &str, required: bool) -> Result<(), Flaw> {
     let s = input.trim();
     if s.is_empty() {
         return if required {
-            Err(Problem::Missing)
+            Err(Problem::Missing.into())
         } else {
             Ok(())
         };
     }
     if s.chars().count() > MAX_LINE_CHARS || s.chars().any(char::is_control) {
-        return Err(Problem::Invalid);
+        return Err(Problem::Invalid.into());
     }
     Ok(())
 }
 
 /// A street line needs a house (or box) number and a street name.
-fn street(input: &str) -> Result<(), Problem> {
+fn street(input: &str) -> Result<(), Flaw> {
     line(input, true)?;
     parse_street(input.trim())
         .map(|_| ())
-        .ok_or(Problem::Invalid)
+        .ok_or(Problem::Invalid.because(Hint::StreetShape))
 }
 
 /// One of the form's states, by its code.
-fn state_code(input: &str) -> Result<UsState, Problem> {
+fn state_code(input: &str) -> Result<UsState, Flaw> {
     if input.trim().is_empty() {
-        return Err(Problem::Missing);
+        return Err(Problem::Missing.into());
     }
     UsState::from_code(input)
         .filter(|s| s.on_form())
-        .ok_or(Problem::Invalid)
+        .ok_or(Problem::Invalid.because(Hint::StateFromList))
 }
 
-fn zip_code(input: &str) -> Result<ZipCode, Problem> {
+fn zip_code(input: &str) -> Result<ZipCode, Flaw> {
     if input.trim().is_empty() {
-        return Err(Problem::Missing);
+        return Err(Problem::Missing.into());
     }
-    ZipCode::parse(input).ok_or(Problem::Invalid)
+    ZipCode::parse(input).ok_or(Problem::Invalid.because(Hint::ZipShape))
 }
 
 #[cfg(test)]
@@ -139,46 +139,47 @@ mod tests {
     }
 
     #[test]
-    fn each_bad_part_names_itself() {
+    fn each_bad_part_names_itself_and_what_to_do() {
+        let missing = Flaw::from(Problem::Missing);
         let cases = [
             (
                 ["", "", "Boulder", "CO", "80302"],
-                vec![(Field::Address, Problem::Missing)],
+                vec![(Field::Address, missing)],
             ),
             (
                 ["Pearl St", "", "Boulder", "CO", "80302"],
-                vec![(Field::Address, Problem::Invalid)],
+                vec![(Field::Address, Problem::Invalid.because(Hint::StreetShape))],
             ),
             (
                 ["2600 Pearl St", "", "", "CO", "80302"],
-                vec![(Field::City, Problem::Missing)],
+                vec![(Field::City, missing)],
             ),
             (
                 ["2600 Pearl St", "", "Boulder", "XX", "80302"],
-                vec![(Field::State, Problem::Invalid)],
+                vec![(Field::State, Problem::Invalid.because(Hint::StateFromList))],
             ),
             (
                 ["2600 Pearl St", "", "Boulder", "CO", "8030"],
-                vec![(Field::Zip, Problem::Invalid)],
+                vec![(Field::Zip, Problem::Invalid.because(Hint::ZipShape))],
             ),
             (
                 ["", "", "", "", ""],
                 vec![
-                    (Field::Address, Problem::Missing),
-                    (Field::City, Problem::Missing),
-                    (Field::State, Problem::Missing),
-                    (Field::Zip, Problem::Missing),
+                    (Field::Address, missing),
+                    (Field::City, missing),
+                    (Field::State, missing),
+                    (Field::Zip, missing),
                 ],
             ),
             (
                 ["2600 Pearl St", "Apt\u{7}", "Boulder", "CO", "80302"],
-                vec![(Field::Address2, Problem::Invalid)],
+                vec![(Field::Address2, Problem::Invalid.into())],
             ),
         ];
-        for ([a, a2, c, s, z], expected) in cases {
+        for ([a, a2, c, s, z], problems) in cases {
             let got = AddressInput::parse(a, a2, c, s, z);
             let want = AddressInput::Incomplete {
-                problems: expected.clone(),
+                problems,
                 unit_given: !a2.is_empty(),
             };
             assert_eq!(got, want, "input {a:?} {a2:?} {c:?} {s:?} {z:?}");

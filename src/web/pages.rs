@@ -8,14 +8,15 @@ use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::header::{self, HeaderName};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 
+use super::error::ApiError;
 use super::state::AppState;
 use super::timing::{ms, server_timing};
 use super::view::FormPage;
-use crate::checks::Mode;
 use crate::checks::report::Report;
+use crate::checks::{CheckKind, Mode};
 use crate::domain::form::{RawForm, Submission};
 
 pub async fn show_async() -> Response {
@@ -32,31 +33,28 @@ pub async fn show_sync() -> Response {
     )
 }
 
-pub async fn submit_sync(
-    State(state): State<AppState>,
-    form: Result<Form<RawForm>, FormRejection>,
-) -> Response {
+/// A form body: its name/value pairs, read into a [`RawForm`] by [`RawForm::from_pairs`].
+pub type FormBody = Result<Form<Vec<(String, String)>>, FormRejection>;
+
+pub async fn submit_sync(State(state): State<AppState>, form: FormBody) -> Response {
     submit(state, Mode::Sequential, form).await
 }
 
-pub async fn submit_async(
-    State(state): State<AppState>,
-    form: Result<Form<RawForm>, FormRejection>,
-) -> Response {
+pub async fn submit_async(State(state): State<AppState>, form: FormBody) -> Response {
     submit(state, Mode::Concurrent, form).await
 }
 
-pub async fn not_found() -> Response {
+/// A page for people, JSON under `/api/` where clients expect the API's error shape.
+pub async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return ApiError::NotFound.into_response();
+    }
     (StatusCode::NOT_FOUND, "not found").into_response()
 }
 
-async fn submit(
-    state: AppState,
-    mode: Mode,
-    form: Result<Form<RawForm>, FormRejection>,
-) -> Response {
+async fn submit(state: AppState, mode: Mode, form: FormBody) -> Response {
     let raw = match form {
-        Ok(Form(raw)) => raw,
+        Ok(Form(pairs)) => RawForm::from_pairs(pairs),
         Err(rejection) => return unreadable(mode, &rejection),
     };
     let report = state.engine.validate(&Submission::parse(&raw), mode).await;
@@ -72,6 +70,15 @@ async fn submit(
 
 /// The form could not be read (too large, wrong type, malformed): say so, keep the status.
 fn unreadable(mode: Mode, rejection: &FormRejection) -> Response {
+    let (code, notice) = unreadable_notice(rejection);
+    let raw = RawForm::default();
+    let mut page = FormPage::new(mode, &raw, None);
+    page.notice = Some(notice);
+    render(code, &page)
+}
+
+/// The status and the sentence for a form that could not be read.
+pub fn unreadable_notice(rejection: &FormRejection) -> (StatusCode, &'static str) {
     let status = rejection.status();
     let notice = match status {
         StatusCode::PAYLOAD_TOO_LARGE => {
@@ -82,22 +89,19 @@ fn unreadable(mode: Mode, rejection: &FormRejection) -> Response {
         }
         _ => "The form could not be read. Please check your answers and submit it again.",
     };
-    let raw = RawForm::default();
-    let mut page = FormPage::new(mode, &raw, None);
-    page.notice = Some(notice);
     let code = if status.is_client_error() {
         status
     } else {
         StatusCode::BAD_REQUEST
     };
-    render(code, &page)
+    (code, notice)
 }
 
 /// Room for a whole result page, reserved at once so the text is never copied as it grows
 /// (askama alone would reserve only its size hint); tests/api/form.rs checks a page fits.
 pub const PAGE_CAPACITY: usize = 16 * 1024;
 
-fn render(status: StatusCode, page: &FormPage<'_>) -> Response {
+pub fn render(status: StatusCode, page: &impl Template) -> Response {
     let mut html = String::with_capacity(PAGE_CAPACITY);
     match page.render_into(&mut html) {
         Ok(()) => (status, Html(html)).into_response(),
@@ -114,16 +118,20 @@ fn render(status: StatusCode, page: &FormPage<'_>) -> Response {
     }
 }
 
-/// One line per submission: mode, time and outcomes; never a value that was typed.
+/// One line per validation: scope, mode, time and outcomes; never a value that was typed.
 pub fn log_submission(report: &Report) {
-    let outcome = |i: usize| report.checks.get(i).map_or("none", |c| c.outcome.name());
+    let outcome = |kind: CheckKind| {
+        let check = report.checks.iter().find(|c| c.kind == kind);
+        check.map_or("none", |c| c.outcome.name())
+    };
     tracing::info!(
+        scope = report.scope.name(),
         mode = report.mode.name(),
         elapsed_ms = format_args!("{:.1}", ms(report.elapsed)),
         valid = report.valid(),
-        email = outcome(0),
-        address = outcome(1),
-        phone = outcome(2),
+        email = outcome(CheckKind::Email),
+        address = outcome(CheckKind::Address),
+        phone = outcome(CheckKind::Phone),
         "validated"
     );
 }

@@ -3,9 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod check;
+mod compare;
 mod faults;
 mod form;
 mod helpers;
+mod openapi;
 mod ops;
 mod process;
 mod providers;

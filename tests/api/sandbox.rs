@@ -71,22 +71,44 @@ async fn the_tutorials_inputs_give_the_tutorials_results() {
     ]);
     let (bad, _) = validate(&http, &url, "concurrent", &ann_arbor).await;
     assert_eq!(bad["valid"], false);
-    for (field, message) in [
-        ("city", "Invalid city"),
-        ("state", "Invalid state"),
-        ("zip", "Invalid zip"),
+    // One cause, the ZIP of another state: state and ZIP flagged, each saying where 12345 is.
+    for (field, message, hint) in [
+        ("state", "Invalid state", "ZIP 12345 is in New York."),
+        (
+            "zip",
+            "Invalid zip",
+            "12345 is Schenectady, NY — check the ZIP or the city.",
+        ),
     ] {
         assert_eq!(bad["fields"][field]["message"], message, "{bad}");
+        assert_eq!(bad["fields"][field]["hint"], hint, "{bad}");
     }
+    assert_eq!(bad["fields"]["city"]["status"], "valid", "{bad}");
 
     let (typo, _) = validate(
         &http,
         &url,
         "concurrent",
-        &form_with(&[("email", "jane@gmial.com")]),
+        &form_with(&[("email", "jane.doe@gmial.com")]),
     )
     .await;
     assert_eq!(typo["fields"]["email"]["status"], "invalid", "{typo}");
+    assert_eq!(
+        typo["fields"]["email"]["suggestion"], "jane.doe@gmail.com",
+        "{typo}"
+    );
+
+    // A look-alike of a big provider may be a real domain: suggested, not refused.
+    let (look_alike, _) = validate(
+        &http,
+        &url,
+        "concurrent",
+        &form_with(&[("email", "jane.doe@mailw.com")]),
+    )
+    .await;
+    let email = &look_alike["fields"]["email"];
+    assert_eq!(email["status"], "valid", "{look_alike}");
+    assert_eq!(email["suggestion"], "jane.doe@gmail.com", "{look_alike}");
 }
 
 #[tokio::test]

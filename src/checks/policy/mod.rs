@@ -128,9 +128,10 @@ impl<T: Clone + Send + Sync + 'static> ProviderPolicy<T> {
 
     /// The provider's answer about `key` (its normalised value) by `deadline`: from the cache,
     /// from an identical call already in flight, or from `attempt`, run as the policy allows.
+    /// Without a key, from `attempt` only.
     pub async fn call<F, Fut>(
         &self,
-        key: String,
+        key: Option<String>,
         deadline: Instant,
         attempt: F,
     ) -> Result<Served<T>, ProviderError>
@@ -139,7 +140,7 @@ impl<T: Clone + Send + Sync + 'static> ProviderPolicy<T> {
         Fut: Future<Output = Result<T, ProviderError>>,
     {
         let work = async {
-            let Some(cache) = &self.cache else {
+            let (Some(cache), Some(key)) = (&self.cache, key) else {
                 let value = self.guarded(deadline, &attempt).await?;
                 return Ok(Served {
                     value,

@@ -64,7 +64,8 @@ async fn call(
     key: &str,
     fake: &Fake,
 ) -> Result<Served<u32>, ProviderError> {
-    p.call(key.to_owned(), in_4s(), || fake.attempt()).await
+    p.call(Some(key.to_owned()), in_4s(), || fake.attempt())
+        .await
 }
 
 #[tokio::test(start_paused = true)]
@@ -113,6 +114,16 @@ async fn errors_are_not_cached_and_a_disabled_cache_calls_every_time() {
     call(&uncached, "a", &fake).await.unwrap();
     call(&uncached, "a", &fake).await.unwrap();
     assert_eq!(fake.attempts(), 2);
+    let fake = Fake::new(&[(10, Ok(1))]);
+    let keyless = p.call(None, in_4s(), || fake.attempt()).await;
+    assert_eq!(
+        keyless,
+        Ok(Served {
+            value: 1,
+            cached: false
+        }),
+        "no key: asked afresh"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -198,7 +209,7 @@ async fn a_hanging_provider_costs_the_deadline_and_no_more() {
     let fake = Fake::new(&[(60_000, Ok(1))]);
     let started = Instant::now();
     let deadline = started + Duration::from_millis(1500);
-    let result = p.call("a".into(), deadline, || fake.attempt()).await;
+    let result = p.call(Some("a".into()), deadline, || fake.attempt()).await;
     assert_eq!(result, Err(ProviderError::Timeout));
     assert_eq!(started.elapsed(), Duration::from_millis(1500));
 }
@@ -260,8 +271,8 @@ async fn waiting_for_a_call_slot_counts_against_the_deadline() {
     let slow = Fake::new(&[(3_000, Ok(1))]);
     let deadline = Instant::now() + Duration::from_secs(4);
     let (first, second) = tokio::join!(
-        p.call("a".into(), deadline, || slow.attempt()),
-        p.call("b".into(), deadline, || slow.attempt()),
+        p.call(Some("a".into()), deadline, || slow.attempt()),
+        p.call(Some("b".into()), deadline, || slow.attempt()),
     );
     assert_eq!(first.map(|s| s.value), Ok(1));
     assert_eq!(
