@@ -1,6 +1,8 @@
 -- wrk script: POST the sign-up form, urlencoded, with values unique to every request so that
 -- no cache (in the server or the sandbox) can answer instead of the providers.
--- Environment: BENCH_PATH (/async or /sync), BENCH_SEED (an integer, new per step),
+-- Environment: BENCH_PATH (/async or /sync), BENCH_SEED (an integer, new per wrk run; its value
+-- mod 100 must differ between the runs against one server process, as the harness's seeds do:
+-- see `request`),
 -- BENCH_DEGRADED_MARKER (text whose presence in a 2xx body marks an answer with an unverified
 -- field; empty = do not look), BENCH_REPEAT (share of requests, 0 to 1, that repeat one of 100
 -- earlier people instead: a person pressing submit twice; default 0). done() prints one line
@@ -35,6 +37,21 @@ function setup(thread)
    table.insert(threads, thread)
 end
 
+-- The phone number and street number of person n (0 <= n < PEOPLE). A server's cache keys each
+-- check by its own field, so each field must be unique, not only the email: 792 exchanges
+-- (200-999 without the N11 codes) x 10,000 lines in area code 202, street numbers 1..PEOPLE.
+-- harness.py's form_body() uses the same mapping for its single submissions (n < 50,000).
+local PEOPLE = 792 * 10000
+local PER_STREAM = 50000           -- requests per thread and wrk run before values collide
+local function person(n)
+   local block, line = math.floor(n / 10000), n % 10000
+   local offset = block % 99
+   if offset >= 11 then offset = offset + 1 end   -- no N11 exchanges
+   local exchange = 200 + math.floor(block / 99) * 100 + offset
+   return string.format("(202) %03d-%04d", exchange, line),
+          string.format("%d Berry St", 1 + n)
+end
+
 local function urlencode(s)
    return (s:gsub("[^%w%-%._~]", function(c)
       if c == " " then return "+" end
@@ -59,19 +76,22 @@ end
 
 function request()
    sent = sent + 1
-   -- k is unique across threads (tid) and steps (seed) for up to 10^6 requests per thread
+   -- k (the email) is unique across threads (tid) and runs (seed) for up to 10^6 requests per
+   -- thread; n (phone, street) is unique within one server process: stream 0 is the harness's
+   -- single submissions, then one stream per thread and run (seed mod 100), 50,000 each.
    local k = (seed * 8 + tid) * 1000000 + sent
+   local n = (((seed % 100) * 8 + tid) * PER_STREAM + sent) % (PEOPLE - 100)
    if repeat_share > 0 and math.random() < repeat_share then
-      k = math.random(1, 100)                 -- one of 100 people seen before, the same values
+      -- one of 100 people seen before, the same values: the top of the range, kept for them
+      k = math.random(1, 100)
+      n = PEOPLE - k
    end
-   local exchange = 200 + math.floor(k / 10000) % 800
-   if exchange % 100 == 11 then exchange = exchange + 1 end   -- no N11 exchanges
-   local phone = string.format("(202) %03d-%04d", exchange, k % 10000)
+   local phone, street = person(n)
    local body = table.concat({
       "firstName=Jane", "lastName=Doe",
       "phoneNumber=" .. urlencode(phone),
       "email=" .. urlencode(string.format("jane.doe.%d@gmail.com", k)),
-      "address=" .. urlencode(string.format("%d Berry St", 1 + k % 9999)),
+      "address=" .. urlencode(street),
       "address2=", "city=" .. urlencode("San Francisco"), "state=CA", "zip=94107",
    }, "&")
    return wrk.format("POST", path, headers, body)

@@ -262,13 +262,22 @@ def wait_healthy(proc, port, timeout):
     raise RuntimeError(f"{proc.name}: /healthz not 200 after {timeout}s:\n{proc.log_tail()}")
 
 
-def form_body(k):
-    """The same unique-per-request form as form.lua (k is unique within the run)."""
-    exchange = 200 + (k // 10000) % 800
-    exchange += 1 if exchange % 100 == 11 else 0
-    fields = {"firstName": "Jane", "lastName": "Doe",
-              "phoneNumber": f"(202) {exchange:03d}-{k % 10000:04d}",
-              "email": f"jane.doe.{k}@gmail.com", "address": f"{1 + k % 9999} Berry St",
+def person(n):
+    """Phone and street of person n, as form.lua's person() (n < 50,000: its stream 0, kept
+    for the single submissions, so they share no check with the load steps)."""
+    block, line = divmod(n, 10000)
+    offset = block % 99
+    offset += 1 if offset >= 11 else 0          # no N11 exchanges
+    exchange = 200 + block // 99 * 100 + offset
+    return f"(202) {exchange:03d}-{line:04d}", f"{1 + n} Berry St"
+
+
+def form_body(k, n):
+    """The same form as form.lua: email from k (unique in the run), phone and street from n
+    (unique in the server process)."""
+    phone, street = person(n)
+    fields = {"firstName": "Jane", "lastName": "Doe", "phoneNumber": phone,
+              "email": f"jane.doe.{k}@gmail.com", "address": street,
               "address2": "", "city": "San Francisco", "state": "CA", "zip": "94107"}
     return urllib.parse.urlencode(fields)
 
@@ -310,7 +319,7 @@ def single_submissions(port, path, count, timeout, marker, k0):
         if time.monotonic() > deadline:
             errors.append("time budget of the single-submission test exhausted")
             break
-        body = form_body(k0 + i)
+        body = form_body(k0 + i, i)
         try:
             if conn is None:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
