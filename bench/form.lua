@@ -57,11 +57,12 @@ end
 -- BENCH_DURATION carries a number in its last name ("Doe 123"), which every server echoes back
 -- in its page, so its answer is timed from its own start. Why not wrk's latency: wrk 4.1
 -- "corrects" its histogram for coordinated omission, adding made-up samples below every
--- answer slower than twice the mean interval (a 3 s stall adds samples at 2.5, 2, 1.5 ... s),
--- which inflates the p90 and p99 of a heavy tail; and a request in flight when wrk stops is
--- lost, more often a slow one (the slow ones are in flight longer). The harness runs wrk
--- BENCH_DRAIN seconds past BENCH_DURATION under the same load, so the requests started in the
--- step get their answers; requests started later are not tracked. Latency buckets: 0.1 ms.
+-- answer slower than twice the mean interval (with a 0.5 s interval, a 3 s answer adds samples
+-- at 2.5, 2, 1.5 and 1 s), which inflates the p90 and p99 of a heavy tail; and a request in
+-- flight when wrk stops is lost, more often a slow one (the slow ones are in flight longer).
+-- The harness runs wrk a few seconds past BENCH_DURATION under the same load (the scenario's
+-- drain_s), so the requests started in the step get their answers; requests started later are
+-- not tracked. Latency buckets: 0.1 ms.
 local function track_start(t)
    if not (track and t < window_to) then return "Doe" end
    -- wrk calls the first thread's request() once before the run to check it, and never sends
