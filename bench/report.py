@@ -412,7 +412,8 @@ def method_common(results):
            f"samples at 2.5, 2, 1.5 and 1 s), "
            f"and it loses the requests in flight when it stops, more often the slow ones "
            f"(`results.json` keeps wrk's as `wrk_latency_ms`). **Unanswered:** of those "
-           f"requests, the ones still without an answer when wrk stopped. **Errors** = non-2xx "
+           f"requests, the ones still without an answer when wrk stopped, or answered by a page "
+           f"that does not echo the form (an error page, also an error). **Errors** = non-2xx "
            f"+ timeouts (answers later than the timeout) + connect/read/write errors, over the "
            f"whole wrk run." if realistic(results) else
            f"**Latency** percentiles are wrk's, exact (1 µs buckets) over every answer "
