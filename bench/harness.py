@@ -48,6 +48,34 @@ PROFILES = {
 }
 MODES = {"concurrent": "/async", "sequential": "/sync"}
 
+# The load scenarios, all their parameters in one place (results.json and the report print them).
+# perfect: fixed provider latency, no faults, every submission unique: what each server costs
+# when nothing goes wrong (BENCHMARKS.md). realistic: the sandbox's heavy-tailed latency
+# (log-normal, p99 = 3 x median), a few % of provider calls answered 500 or never answered, and
+# a share of submissions repeating one of 100 earlier people (submit pressed twice)
+# (BENCHMARKS-realistic.md). A fixed seed makes every sandbox draw the same latency and fault
+# sequence, so each server meets the same providers. client_timeout_s is wrk's: in the
+# realistic scenario a sequential peer that waits out two stalled calls answers after
+# 2 x 3 s + the third call, and 10 s lets wrk time that answer instead of counting an error.
+# drain_s: the realistic steps time each request started in the measured seconds on its own
+# and keep the load on drain_s seconds longer so that the slow ones are answered too (see
+# form.lua, "Tracked requests"); vouch's deadline is 4 s, a peer's concurrent call 3 s.
+SCENARIOS = {
+    "perfect": dict(jitter="off", error_rate=0.0, timeout_rate=0.0, repeat=0.0, seed=None,
+                    client_timeout_s=5, drain_s=0),
+    "realistic": dict(jitter="on", error_rate=0.02, timeout_rate=0.02, repeat=0.2, seed=7,
+                      client_timeout_s=10, drain_s=5),
+}
+# The peers' per-call timeout (PEER_PROVIDER_TIMEOUT_S in peers/common.py): vouch's default
+# per-call timeout, so that a stalled provider call costs every server the same 3 s at most.
+PEER_TIMEOUT_S = 3
+# vouch's defaults that shape the realistic scenario (design.md, "Resilience"), for the report.
+VOUCH_POLICY = {"per_call_timeout_s": 3, "deadline_s": 4,
+                "retry": "one, after a 5xx or a connection error, within a 10 % budget",
+                "cache": "verdict cache, 24 h"}
+# How vouch's result page marks a field it could not verify (templates/form.html).
+VOUCH_MARKER = "field--unverified"
+
 SERVERS = {
     "vouch": dict(short="vouch", label="vouch (Rust, axum + reqwest)",
                   about="one process on Tokio's multi-threaded runtime; one pooled reqwest client "
@@ -262,32 +290,53 @@ def wait_healthy(proc, port, timeout):
     raise RuntimeError(f"{proc.name}: /healthz not 200 after {timeout}s:\n{proc.log_tail()}")
 
 
-def form_body(k):
-    """The same unique-per-request form as form.lua (k is unique within the run)."""
-    exchange = 200 + (k // 10000) % 800
-    exchange += 1 if exchange % 100 == 11 else 0
-    fields = {"firstName": "Jane", "lastName": "Doe",
-              "phoneNumber": f"(202) {exchange:03d}-{k % 10000:04d}",
-              "email": f"jane.doe.{k}@gmail.com", "address": f"{1 + k % 9999} Berry St",
+def person(n):
+    """Phone and street of person n, as form.lua's person() (n < 50,000: its stream 0, kept
+    for the single submissions, so they share no check with the load steps)."""
+    block, line = divmod(n, 10000)
+    offset = block % 99
+    offset += 1 if offset >= 11 else 0          # no N11 exchanges
+    exchange = 200 + block // 99 * 100 + offset
+    return f"(202) {exchange:03d}-{line:04d}", f"{1 + n} Berry St"
+
+
+def form_body(k, n):
+    """The same form as form.lua: email from k (unique in the run), phone and street from n
+    (unique in the server process)."""
+    phone, street = person(n)
+    fields = {"firstName": "Jane", "lastName": "Doe", "phoneNumber": phone,
+              "email": f"jane.doe.{k}@gmail.com", "address": street,
               "address2": "", "city": "San Francisco", "state": "CA", "zip": "94107"}
     return urllib.parse.urlencode(fields)
 
 
-def scrape_provider_calls(port):
-    """vouch_provider_calls_total summed by (provider, outcome), or None if unavailable."""
+# vouch's provider counters read from /metrics: metric -> (name here, labels that key it).
+VOUCH_COUNTERS = {
+    "vouch_provider_calls_total": ("calls", ("provider", "outcome")),
+    "vouch_cache_lookups_total": ("cache", ("provider", "result")),
+    "vouch_provider_retries_total": ("retries", ("provider",)),
+    "vouch_provider_hedges_total": ("hedges", ("provider",)),
+}
+
+
+def scrape_counters(port):
+    """vouch's provider counters, each summed by its key labels (`eva/pass`, `lob/hit`, `eva`),
+    as {"calls": {...}, "cache": {...}, "retries": {...}, "hedges": {...}}; None if unavailable."""
     try:
         status, text = http_get(port, "/metrics", timeout=2.0)
     except OSError:
         return None
     if status != 200:
         return None
-    out = {}
+    out = {name: {} for name, _ in VOUCH_COUNTERS.values()}
     for line in text.splitlines():
-        if not line.startswith("vouch_provider_calls_total{"):
+        metric = line.split("{", 1)[0]
+        if metric not in VOUCH_COUNTERS or "{" not in line:
             continue
+        name, keys = VOUCH_COUNTERS[metric]
         labels = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', line.split("}")[0]))
-        key = f"{labels.get('provider', '?')}/{labels.get('outcome', '?')}"
-        out[key] = out.get(key, 0) + float(line.rsplit(" ", 1)[1])
+        key = "/".join(labels.get(k, "?") for k in keys)
+        out[name][key] = out[name].get(key, 0) + float(line.rsplit(" ", 1)[1])
     return out
 
 
@@ -297,6 +346,12 @@ def delta_calls(before, after):
     keys = set(before) | set(after)
     return {k: int(after.get(k, 0) - before.get(k, 0)) for k in sorted(keys)
             if after.get(k, 0) != before.get(k, 0)}
+
+
+def delta_counters(before, after):
+    if before is None or after is None:
+        return None
+    return {name: delta_calls(before[name], after[name]) for name in after}
 
 
 # --- measurements ---------------------------------------------------------------------------
@@ -310,7 +365,7 @@ def single_submissions(port, path, count, timeout, marker, k0):
         if time.monotonic() > deadline:
             errors.append("time budget of the single-submission test exhausted")
             break
-        body = form_body(k0 + i)
+        body = form_body(k0 + i, i)
         try:
             if conn is None:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -347,19 +402,23 @@ def single_submissions(port, path, count, timeout, marker, k0):
             "max_ms": max(times) if times else None, "samples_ms": [round(t, 2) for t in times]}
 
 
-def run_wrk(port, path, c, duration, timeout, seed, marker):
+def run_wrk(port, path, c, duration, cfg, seed, marker, drain=0):
+    """One wrk run. drain > 0: form.lua tracks the requests started in the first `duration`
+    seconds and wrk keeps the same load `drain` seconds longer so that they get answered."""
+    timeout = cfg.timeout
     threads = max(1, min(c, os.cpu_count() or 2))
-    cmd = ["wrk", "-t", str(threads), "-c", str(c), "-d", f"{duration}s",
+    cmd = ["wrk", "-t", str(threads), "-c", str(c), "-d", f"{duration + drain}s",
            "--timeout", f"{timeout}s", "-s", LUA, f"http://127.0.0.1:{port}"]
     start = min(1.0, duration / 4)
     ramp = min(2.0, (duration - start) / 2)
     env = dict(os.environ, BENCH_PATH=path, BENCH_SEED=str(seed), BENCH_DEGRADED_MARKER=marker,
                BENCH_DURATION=str(duration), BENCH_WINDOW_FROM=str(start),
-               BENCH_WINDOW_RAMP=str(ramp))
+               BENCH_WINDOW_RAMP=str(ramp), BENCH_REPEAT=str(cfg.scen["repeat"]),
+               BENCH_TRACK="1" if drain else "0")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         done = subprocess.run(cmd, env=env, capture_output=True, text=True,
-                              timeout=duration + timeout + 30, check=False)
+                              timeout=duration + drain + timeout + 30, check=False)
     except subprocess.TimeoutExpired:
         return {"failed": "wrk did not finish in time (killed)"}
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -407,14 +466,14 @@ def wait_for_quiet(cfg, max_s):
 def measure_step(server, sandbox, port, path, c, cfg, seed, marker, is_vouch):
     """One measured wrk run with /proc and /metrics read right before and right after."""
     pids = proc_tree(server.pid)
-    calls0 = scrape_provider_calls(port) if is_vouch else None
+    counters0 = scrape_counters(port) if is_vouch else None
     sb0 = cpu_ticks(proc_tree(sandbox.pid))
     ticks0, (m_total0, m_idle0), t0 = cpu_ticks(pids), machine_jiffies(), time.monotonic()
-    w = run_wrk(port, path, c, cfg.duration, cfg.timeout, seed, marker)
+    w = run_wrk(port, path, c, cfg.duration, cfg, seed, marker, cfg.scen["drain_s"])
     pids = proc_tree(server.pid)
     ticks1, (m_total1, m_idle1), t1 = cpu_ticks(pids), machine_jiffies(), time.monotonic()
     sandbox_cpu_s = (cpu_ticks(proc_tree(sandbox.pid)) - sb0) / TICK
-    calls = delta_calls(calls0, scrape_provider_calls(port)) if is_vouch else None
+    counters = delta_counters(counters0, scrape_counters(port)) if is_vouch else None
     if "failed" in w:
         return {"c": c, "status": "failed", "error": w["failed"]}
     dur = w["duration_us"] / 1e6
@@ -451,26 +510,65 @@ def measure_step(server, sandbox, port, path, c, cfg, seed, marker, is_vouch):
         "others_cores": round(max(0.0, others) / wall, 2),
         "rss_kib_end": status_kib(pids, "VmRSS")[0], "processes": len(pids),
     }
+    if marker:
+        step["unverified_answers"], step["unverified_of"] = w["degraded"], w["requests"]
+    if w.get("tracked"):
+        tracked_figures(step, w)
     if is_vouch:
-        step["provider_calls"] = calls
-        if calls is not None and w["requests"]:
-            made = sum(v for k, v in calls.items()
-                       if not k.endswith(("/skipped", "/cached")))
-            failed = sum(v for k, v in calls.items() if k.endswith(("/error", "/timeout")))
-            step["calls_per_req"] = round(made / w["requests"], 3)
-            # Requests cut off when wrk stops made some of their calls: 3 calls per answer is
-            # only expected between 3 x answered and 3 x sent.
-            step["calls_expected"] = [3 * w["requests"], 3 * w["sent"]]
-            step["calls_made"] = made
-            step["calls_ok"] = 3 * w["requests"] <= made <= 3 * w["sent"]
-            step["degraded"] = failed
-            step["degraded_unit"] = "provider calls (error/timeout, from /metrics)"
-        else:
-            step["degraded"] = None
+        vouch_step_figures(step, counters, w, cfg.scenario)
     else:
         step["degraded"] = w["degraded"]
         step["degraded_unit"] = "answers with an unverified field"
     return step
+
+
+def tracked_figures(step, w):
+    """The realistic scenario's latency and answer counts: form.lua's tracked requests (those
+    started in the measured seconds, each timed on its own) replace wrk's, which are kept."""
+    t = w["tracked"]
+    step["wrk_latency_ms"] = {k: step[f"{k}_ms"] for k in ("p50", "p90", "p99", "max")}
+    step.update({f"{k}_ms": t[f"{k}_us"] / 1000 for k in ("p50", "p90", "p99", "max")})
+    step.update(latency_basis="tracked", tracked=t, unanswered=t["unanswered"],
+                unverified_answers=t["unverified"], unverified_of=t["answers"])
+
+
+def vouch_step_figures(step, counters, w, scenario):
+    """vouch's provider work in a step, from the /metrics deltas."""
+    calls = counters and counters["calls"]
+    step["provider_calls"] = calls
+    if calls is None or not w["requests"]:
+        step["degraded"] = None
+        return
+    made = sum(v for k, v in calls.items() if not k.endswith(("/skipped", "/cached")))
+    failed = sum(v for k, v in calls.items() if k.endswith(("/error", "/timeout")))
+    step["calls_per_req"] = round(made / w["requests"], 3)
+    # Requests cut off when wrk stops made some of their calls: 3 per answer is only expected
+    # between 3 x answered and 3 x sent. Perfect world: 3 provider calls (nothing may come from
+    # the cache); realistic: 3 checks (outcomes), some answered by the cache.
+    checks = sum(v for k, v in calls.items() if not k.endswith("/skipped"))
+    basis = checks if scenario == "realistic" else made
+    step["calls_expected"] = [3 * w["requests"], 3 * w["sent"]]
+    step["calls_made"] = made
+    step["calls_ok"] = 3 * w["requests"] <= basis <= 3 * w["sent"]
+    step["degraded"] = failed
+    step["degraded_unit"] = "provider calls (error/timeout, from /metrics)"
+    # Calls that reached a provider: every outcome but those that made none, plus the retries
+    # and hedges (each one more call). Coalesced identical checks that failed together count
+    # once per check, so this is an upper bound. Per submission: every check records one
+    # outcome (skipped too), three per submission; dividing by outcomes / 3 rather than by
+    # answers keeps out the submissions cut off when wrk stopped (some of their checks done).
+    no_call = ("/skipped", "/cached", "/circuit_open", "/over_budget")
+    sent = sum(v for k, v in calls.items() if not k.endswith(no_call))
+    retries = sum(counters["retries"].values())
+    hedges = sum(counters["hedges"].values())
+    hits = sum(v for k, v in counters["cache"].items() if k.endswith("/hit"))
+    lookups = sum(counters["cache"].values())
+    outcomes = sum(calls.values())
+    step.update(checks=checks, provider_calls_sent=sent, retries=retries, hedges=hedges,
+                cache_lookups=counters["cache"], cache_hits=hits, outcomes=outcomes,
+                provider_calls_per_sub=round(3 * (sent + retries + hedges) / outcomes, 3)
+                if outcomes else None,
+                cache_hit_share=round(hits / lookups, 4) if lookups else None)
 
 
 # --- one server, one mode -------------------------------------------------------------------
@@ -479,7 +577,10 @@ def sandbox_self_check(cfg, count=15, warm=3):
     """Time direct calls to each sandbox endpoint: the floor as the sandbox really serves it."""
     port = free_port()
     env = dict(os.environ, RUST_LOG=os.environ.get("BENCH_RUST_LOG", "warn"))
-    sandbox = Proc("sandbox-self-check", sandbox_cmd(cfg, port), env, ROOT, cfg.logdir)
+    # Without faults: a call that never answers would end the check, and the medians are
+    # about the latency model.
+    sandbox = Proc("sandbox-self-check", sandbox_cmd(cfg, port, faults=False), env, ROOT,
+                   cfg.logdir)
     auth = "Basic " + __import__("base64").b64encode(b"sandbox:").decode()
     calls = {
         "eva": ("GET", "/email?" + urllib.parse.urlencode({"email": "jane.doe@gmail.com"}),
@@ -514,9 +615,16 @@ def sandbox_self_check(cfg, count=15, warm=3):
     return out
 
 
-def sandbox_cmd(cfg, port):
-    args = ["--listen", f"127.0.0.1:{port}", "--latency", cfg.latency, "--jitter", "off"]
+def sandbox_cmd(cfg, port, faults=True):
+    """The providers of the scenario; faults=False keeps its latency model but no faults."""
+    sc = cfg.scen
+    args = ["--listen", f"127.0.0.1:{port}", "--latency", cfg.latency, "--jitter", sc["jitter"]]
     if cfg.sandbox == "vouch":
+        if sc["seed"] is not None:
+            args += ["--seed", str(sc["seed"])]
+        if faults and (sc["error_rate"] or sc["timeout_rate"]):
+            args += ["--error-rate", f"{sc['error_rate']:g}",
+                     "--timeout-rate", f"{sc['timeout_rate']:g}"]
         return [cfg.vouch_bin, "sandbox", *args, *cfg.sandbox_args]
     return [cfg.python, os.path.join(BENCH, "standin_sandbox.py"), *args]
 
@@ -541,6 +649,32 @@ def server_cmd(name, cfg, port):
     raise ValueError(name)
 
 
+def page_marker(is_vouch, scenario):
+    """The text that marks an answer with an unverified field. vouch's answers are counted only
+    in the realistic scenario (the perfect world counts its failed calls from /metrics)."""
+    if not is_vouch:
+        return PEER_MARKER
+    return VOUCH_MARKER if scenario == "realistic" else ""
+
+
+def run_singles(port, path, cfg, marker, is_vouch, seed_base):
+    """Single submissions; for vouch, `degraded` = its failed provider calls (/metrics)."""
+    counters0 = scrape_counters(port) if is_vouch else None
+    single = single_submissions(port, path, cfg.singles, cfg.timeout, marker,
+                                seed_base * 10_000_000)
+    if marker:
+        single["unverified_answers"] = single["degraded"]
+    if is_vouch:
+        counters = delta_counters(counters0, scrape_counters(port))
+        calls = counters and counters["calls"]
+        single["provider_calls"] = calls
+        if calls is not None:
+            single["degraded"] = sum(
+                v for k, v in calls.items() if k.endswith(("/error", "/timeout")))
+            single["retries"] = sum(counters["retries"].values())
+    return single
+
+
 def run_mode(name, mode, cfg, deadline, seed_base):
     path = MODES[mode]
     result = {"status": "ok", "steps": [], "single": None, "peak_rss_kib": None}
@@ -554,8 +688,9 @@ def run_mode(name, mode, cfg, deadline, seed_base):
     # vouch's documented setting for a plain-http provider it can multiplex over HTTP/2 (h2c);
     # the sandbox speaks it, the Python peers use their clients' HTTP/1.1 pools.
     env.setdefault("VOUCH_PROVIDER_H2C", "on")
-    # The load comes from one address; vouch's per-client limit (30/min) would refuse it.
+    # One load generator is one client: vouch's per-client rate limit would refuse it.
     env.setdefault("VOUCH_RATE_LIMIT", "off")
+    env.setdefault("PEER_PROVIDER_TIMEOUT_S", str(PEER_TIMEOUT_S))
     sandbox = Proc(f"{name}-{mode}-sandbox", sandbox_cmd(cfg, sport), env, ROOT, cfg.logdir)
     server = None
     try:
@@ -564,22 +699,15 @@ def run_mode(name, mode, cfg, deadline, seed_base):
         server = Proc(f"{name}-{mode}", cmd, env, cwd, cfg.logdir)
         wait_healthy(server, port, 60)
         is_vouch = name == "vouch"
-        marker = "" if is_vouch else PEER_MARKER
+        marker = page_marker(is_vouch, cfg.scenario)
         log(f"{name} {mode}: pid {server.pid} on :{port}, sandbox pid {sandbox.pid} on :{sport}")
-        calls0 = scrape_provider_calls(port) if is_vouch else None
-        result["single"] = single_submissions(port, path, cfg.singles, cfg.timeout, marker,
-                                              seed_base * 10_000_000)
-        if is_vouch:
-            calls = delta_calls(calls0, scrape_provider_calls(port))
-            result["single"]["provider_calls"] = calls
-            if calls is not None:
-                result["single"]["degraded"] = sum(
-                    v for k, v in calls.items() if k.endswith(("/error", "/timeout")))
+        result["single"] = run_singles(port, path, cfg, marker, is_vouch, seed_base)
         s = result["single"]
         log(f"{name} {mode}: single median {s['median_ms'] and round(s['median_ms'], 1)} ms "
             f"({s['count']} ok, {s['errors']} errors)")
         for i, c in enumerate(cfg.steps):
-            need = cfg.warmup + cfg.duration + 3 + min(15, max(0, cfg.quiet_left))
+            need = (cfg.warmup + cfg.duration + cfg.scen["drain_s"] + 3
+                    + min(15, max(0, cfg.quiet_left)))
             if time.monotonic() + need > deadline:
                 result["steps"].append({"c": c, "status": "skipped",
                                         "error": "time budget of the run exhausted"})
@@ -592,7 +720,7 @@ def run_mode(name, mode, cfg, deadline, seed_base):
             seed = seed_base * 100 + i * 2 + 1
             quiet = wait_for_quiet(cfg, min(15, cfg.quiet_left)) if cfg.quiet_wait else None
             if cfg.warmup > 0:
-                warm = run_wrk(port, path, c, cfg.warmup, cfg.timeout, seed, marker)
+                warm = run_wrk(port, path, c, cfg.warmup, cfg, seed, marker)
                 cooldown(server.pid, cfg.cooldown)
             step = measure_step(server, sandbox, port, path, c, cfg, seed + 1, marker, is_vouch)
             if cfg.warmup > 0:
@@ -607,7 +735,12 @@ def run_mode(name, mode, cfg, deadline, seed_base):
                 log(f"{name} {mode} C={c}: {step['rps']} req/s, p50 {step['p50_ms']:.1f} "
                     f"p99 {step['p99_ms']:.1f} ms, errors {step['errors_total']}, "
                     f"degraded {step['degraded']}, cpu {step['cpu_ms_per_req']} ms/req, "
-                    f"other load {step['others_cores']} cores")
+                    f"other load {step['others_cores']} cores"
+                    + (f", max {step['max_ms']:.0f} ms, unverified answers "
+                       f"{step.get('unverified_answers')}, provider calls/sub "
+                       f"{step.get('provider_calls_per_sub', '–')}, cache hits "
+                       f"{step.get('cache_hit_share', '–')}"
+                       if cfg.scenario == "realistic" else ""))
             else:
                 log(f"{name} {mode} C={c}: FAILED {step.get('error')}")
         # VmHWM is a lifetime peak: read once, after the highest step, per process
@@ -643,6 +776,9 @@ def detect_sandbox(cfg):
     except (OSError, subprocess.TimeoutExpired) as e:
         return "standin", f"`vouch sandbox --help` failed: {e}"
     text = out.stdout + out.stderr
+    missing = [f for f in scenario_flags(cfg.scen) if f not in text]
+    if out.returncode == 0 and missing:
+        return "standin", f"`vouch sandbox --help` lacks {', '.join(missing)}"
     if out.returncode == 0 and "--latency" in text and "--jitter" in text:
         # The sandbox imitates Lob's 300 requests / 5 s per key, which any step above ~50
         # submissions/s exceeds (429 -> unverified addresses). Lift it when the CLI allows.
@@ -650,6 +786,13 @@ def detect_sandbox(cfg):
             cfg.sandbox_args += ["--lob-rate-limit", "off"]
         return "vouch", "vouch sandbox --help shows --latency and --jitter"
     return "standin", "`vouch sandbox --help` lacks --latency/--jitter"
+
+
+def scenario_flags(sc):
+    """The `vouch sandbox` flags a scenario needs beyond --latency and --jitter."""
+    flags = ["--seed"] if sc["seed"] is not None else []
+    return flags + (["--error-rate", "--timeout-rate"]
+                    if sc["error_rate"] or sc["timeout_rate"] else [])
 
 
 def parse_latency_ms(text):
@@ -668,13 +811,18 @@ def parse_latency_ms(text):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--profile", choices=PROFILES, default="full")
+    ap.add_argument("--scenario", choices=SCENARIOS, default="perfect",
+                    help="perfect: fixed latency, no faults, unique submissions; realistic: "
+                         "heavy-tailed latency, faults, repeated submissions (see SCENARIOS)")
     ap.add_argument("--servers", help="comma list of " + ",".join(SERVERS))
     ap.add_argument("--modes", default="concurrent,sequential")
     ap.add_argument("--steps", help="comma list of concurrency levels")
     ap.add_argument("--duration", type=int, help="seconds per measured step")
     ap.add_argument("--warmup", type=int, help="seconds of warm-up before each step (0: none)")
     ap.add_argument("--singles", type=int, help="single submissions per server and mode")
-    ap.add_argument("--timeout", type=int, default=5, help="per-request timeout, seconds")
+    ap.add_argument("--timeout", type=int,
+                    help="per-request timeout of the load generator, seconds (default: the "
+                         "scenario's, 5 perfect, 10 realistic)")
     ap.add_argument("--budget", type=int, help="seconds; steps that would overrun are skipped")
     ap.add_argument("--cooldown", type=float, help="max seconds to wait for an idle server")
     ap.add_argument("--quiet-wait", type=float,
@@ -692,12 +840,21 @@ def main():
                     help="exit 3 unless every server ran every step with zero errors")
     cfg = ap.parse_args()
     prof = PROFILES[cfg.profile]
+    cfg.scen = SCENARIOS[cfg.scenario]
+    if cfg.timeout is None:
+        cfg.timeout = cfg.scen["client_timeout_s"]
+    budget_given = cfg.budget is not None
     for key in ("duration", "warmup", "singles", "budget", "cooldown", "quiet_wait"):
         if getattr(cfg, key) is None:
             setattr(cfg, key, prof[key])
     cfg.steps = [int(x) for x in (cfg.steps.split(",") if cfg.steps else prof["steps"])]
     servers = (cfg.servers or prof["servers"]).split(",")
     modes = cfg.modes.split(",")
+    if not budget_given:
+        # The profiles' budgets are for undrained steps; a drained step also waits longer for
+        # the server to go idle (calls stalled at the end), ~3 s.
+        extra = cfg.scen["drain_s"] + 3 if cfg.scen["drain_s"] else 0
+        cfg.budget += extra * len(cfg.steps) * len(servers) * len(modes)
     for s in servers:
         if s not in SERVERS:
             raise SystemExit(f"unknown server {s!r}")
@@ -720,19 +877,27 @@ def main():
     started = time.monotonic()
     deadline = started + cfg.budget
     cfg.sandbox, sandbox_why = detect_sandbox(cfg)
+    if cfg.sandbox == "standin" and scenario_flags(cfg.scen):
+        raise SystemExit(f"the {cfg.scenario} scenario needs `vouch sandbox` with "
+                         f"{', '.join(scenario_flags(cfg.scen))} (the stand-in has no faults); "
+                         f"providers: {sandbox_why}")
     if cfg.sandbox == "standin":
         log(f"providers: STAND-IN sandbox ({sandbox_why}); numbers are not publishable")
     nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     if nofile < 2 * max(cfg.steps) + 256:
         log(f"warning: ulimit -n is {nofile}; C={max(cfg.steps)} may fail (bench/run raises it)")
     results = {
-        "schema": 1, "profile": cfg.profile,
+        "schema": 1, "profile": cfg.profile, "scenario": cfg.scenario,
         "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine_info(),
         "config": {"steps": cfg.steps, "duration_s": cfg.duration, "warmup_s": cfg.warmup,
                    "singles": cfg.singles, "timeout_s": cfg.timeout, "budget_s": cfg.budget,
                    "quiet_wait_s": cfg.quiet_wait, "cooldown_max_s": cfg.cooldown,
-                   "latency_ms": latency, "jitter": "off", "modes": modes,
+                   "latency_ms": latency, "jitter": cfg.scen["jitter"], "modes": modes,
+                   "scenario": cfg.scenario, "scenario_params": cfg.scen,
+                   "peer_timeout_s": float(os.environ.get("PEER_PROVIDER_TIMEOUT_S",
+                                                          PEER_TIMEOUT_S)),
+                   "vouch_policy": VOUCH_POLICY,
                    "floor_ms": {"concurrent": max(latency.values()),
                                 "sequential": sum(latency.values())},
                    "sandbox": cfg.sandbox, "sandbox_why": sandbox_why,
@@ -772,7 +937,7 @@ def main():
     log(f"results: {out_json} ({results['elapsed_s']} s)")
 
     if cfg.check:
-        problems = check_clean(results)
+        problems = check_clean(results, cfg.scenario)
         for p in problems:
             log(f"CHECK FAILED: {p}")
         if problems:
@@ -780,7 +945,10 @@ def main():
         log("check: every server ran every step with zero errors")
 
 
-def check_clean(results):
+def check_clean(results, scenario):
+    """Every server ran every step with zero errors. Perfect world: and no provider failed;
+    realistic: provider failures are the scenario (answers with an unverified field expected)."""
+    faults_expected = scenario == "realistic"
     problems = []
     for srv in results["servers"]:
         for mode, r in srv["modes"].items():
@@ -791,7 +959,7 @@ def check_clean(results):
             single = r.get("single") or {}
             if single.get("errors") or not single.get("count"):
                 problems.append(f"{where}: single submissions: {single.get('error_samples')}")
-            if single.get("degraded"):
+            if single.get("degraded") and not faults_expected:
                 problems.append(f"{where}: single submissions: {single['degraded']} provider failures")
             for st in r["steps"]:
                 if st["status"] != "ok":
@@ -799,7 +967,10 @@ def check_clean(results):
                 elif st["errors_total"] or not st["ok"]:
                     problems.append(f"{where} C={st['c']}: errors {st['errors']}, "
                                     f"ok {st['ok']}")
-                elif st.get("degraded"):
+                elif st.get("unanswered"):
+                    problems.append(f"{where} C={st['c']}: {st['unanswered']} requests "
+                                    f"unanswered")
+                elif st.get("degraded") and not faults_expected:
                     problems.append(f"{where} C={st['c']}: {st['degraded']} "
                                     f"{st.get('degraded_unit')}")
     return problems

@@ -10,7 +10,7 @@ use std::time::Duration;
 use askama::Template;
 use criterion::{Criterion, criterion_group, criterion_main};
 use vouch::checks::report::{FieldVerdicts, Report};
-use vouch::checks::{CheckKind, CheckRecord, Mode, Outcome, verdict};
+use vouch::checks::{CheckKind, CheckRecord, Mode, Outcome, Scope, verdict};
 use vouch::domain::form::{RawForm, Submission};
 use vouch::web::body::read_form;
 use vouch::web::pages::PAGE_CAPACITY;
@@ -36,6 +36,7 @@ fn report() -> Report {
         .collect();
     Report {
         mode: Mode::Concurrent,
+        scope: Scope::Form,
         elapsed: Duration::from_secs_f64(0.30142),
         fields: FieldVerdicts::all_valid(),
         checks,

@@ -2,12 +2,15 @@
 //! variable and default, as design.md's configuration table does.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::sync::LazyLock;
 use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
+use crate::checks::CheckKind;
+use crate::checks::policy::SpendLimit;
 use crate::web::client::TrustedProxies;
 use crate::web::ratelimit::RateLimit;
 use vouch_sandbox::LatencySpec;
@@ -39,7 +42,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the form, the JSON API, /healthz and /metrics (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Run the simulated providers (Eva, Lob, Veriphone) alone on one address.
     Sandbox(SandboxArgs),
 }
@@ -88,6 +91,29 @@ pub struct ServeArgs {
         default_value = "accept"
     )]
     pub on_provider_error: ErrorPolicy,
+    /// Everything one submission's provider calls may take: attempts, retries, hedges, waits.
+    #[arg(long, env = "VOUCH_DEADLINE", default_value = "4s", value_parser = positive_duration)]
+    pub deadline: Duration,
+    /// Send a second call when one is out longer than its provider's recent pNN answer time
+    /// (`p95`); `off` (a hedge is a second paid call).
+    #[arg(long, env = "VOUCH_HEDGE", default_value = "off", value_parser = hedge)]
+    pub hedge: Hedge,
+    /// Hedges allowed, as a share of calls (`5%`).
+    #[arg(long, env = "VOUCH_HEDGE_BUDGET", default_value = "5%", value_parser = percent)]
+    pub hedge_budget: f32,
+    /// How long a provider's definite answer is reused (`24h`); `off` disables the cache.
+    #[arg(long, env = "VOUCH_CACHE_TTL", default_value = "24h", value_parser = cache_ttl)]
+    pub cache_ttl: CacheTtl,
+    /// Most answers the verdict cache keeps.
+    #[arg(long, env = "VOUCH_CACHE_ENTRIES", default_value_t = 100_000)]
+    pub cache_entries: u64,
+    /// Calls in flight per provider; more wait (against the deadline).
+    #[arg(long, env = "VOUCH_PROVIDER_CONCURRENCY", default_value_t = NonZeroUsize::new(256).unwrap_or(NonZeroUsize::MIN))]
+    pub provider_concurrency: NonZeroUsize,
+    /// Calls per provider and period: `lob=5000/day,eva=100/h,veriphone=10/min`; past it a
+    /// provider is not called.
+    #[arg(long, env = "VOUCH_PROVIDER_BUDGET", value_parser = provider_budgets)]
+    pub provider_budget: Option<ProviderBudgets>,
     /// How long in-flight requests may run after SIGTERM or Ctrl-C.
     #[arg(long, env = "VOUCH_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration)]
     pub shutdown_grace: Duration,
@@ -174,6 +200,57 @@ fn positive_duration(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// `--hedge`: `off`, or the quantile of `pNN` (`p95` → 0.95, `p99.9` → 0.999).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hedge(pub Option<f64>);
+
+fn hedge(s: &str) -> Result<Hedge, String> {
+    if s == "off" {
+        return Ok(Hedge(None));
+    }
+    match s.strip_prefix('p').map(str::parse::<f64>) {
+        Some(Ok(p)) if p > 0.0 && p < 100.0 => Ok(Hedge(Some(p / 100.0))),
+        _ => Err("must be `off` or pNN, e.g. p95".into()),
+    }
+}
+
+fn percent(s: &str) -> Result<f32, String> {
+    match s.strip_suffix('%').map(str::parse::<f32>) {
+        Some(Ok(p)) if (0.0..=100.0).contains(&p) => Ok(p / 100.0),
+        _ => Err("must be a share like 5%".into()),
+    }
+}
+
+/// `--cache-ttl`: a duration, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheTtl(pub Option<Duration>);
+
+fn cache_ttl(s: &str) -> Result<CacheTtl, String> {
+    if s == "off" {
+        return Ok(CacheTtl(None));
+    }
+    positive_duration(s).map(|d| CacheTtl(Some(d)))
+}
+
+/// `--provider-budget`: a call budget per named provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderBudgets(pub Vec<(CheckKind, SpendLimit)>);
+
+fn provider_budgets(s: &str) -> Result<ProviderBudgets, String> {
+    let mut budgets = Vec::new();
+    for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (name, limit) = item
+            .split_once('=')
+            .ok_or_else(|| format!("`{item}` is not provider=N/period"))?;
+        let kind = CheckKind::ALL
+            .into_iter()
+            .find(|k| k.provider() == name.trim())
+            .ok_or_else(|| format!("`{name}` is not eva, lob or veriphone"))?;
+        budgets.push((kind, limit.parse()?));
+    }
+    Ok(ProviderBudgets(budgets))
+}
+
 fn base_url(s: &str) -> Result<String, String> {
     let url = reqwest::Url::parse(s).map_err(|e| e.to_string())?;
     match url.scheme() {
@@ -207,6 +284,14 @@ mod tests {
             ["vouch", "--providers", "mock"],
             ["vouch", "--on-provider-error", "maybe"],
             ["vouch", "--eva-base-url", "ftp://x"],
+            ["vouch", "--deadline", "0s"],
+            ["vouch", "--hedge", "95"],
+            ["vouch", "--hedge", "p100"],
+            ["vouch", "--hedge-budget", "5"],
+            ["vouch", "--cache-ttl", "forever"],
+            ["vouch", "--provider-concurrency", "0"],
+            ["vouch", "--provider-budget", "stripe=1/day"],
+            ["vouch", "--provider-budget", "lob=lots"],
             ["vouch", "--rate-limit", "lots"],
             ["vouch", "--rate-limit", "0/min"],
             ["vouch", "--trusted-proxies", "proxy.internal"],
@@ -226,11 +311,41 @@ mod tests {
         assert!(cli.command.is_none());
         assert_eq!(cli.serve.provider_timeout, Duration::from_secs(3));
         assert_eq!(cli.serve.on_provider_error, ErrorPolicy::Accept);
+        assert_eq!(cli.serve.deadline, Duration::from_secs(4));
+        assert_eq!(cli.serve.hedge, Hedge(None));
+        assert_eq!(cli.serve.hedge_budget, 0.05);
+        assert_eq!(
+            cli.serve.cache_ttl,
+            CacheTtl(Some(Duration::from_secs(86_400)))
+        );
+        assert_eq!(cli.serve.cache_entries, 100_000);
+        assert_eq!(cli.serve.provider_concurrency.get(), 256);
+        assert_eq!(cli.serve.provider_budget, None);
         assert_eq!(cli.serve.rate_limit, RateLimit::default());
         assert!(cli.serve.trusted_proxies.is_empty());
         assert!(!cli.serve.api_open);
         assert_eq!(cli.serve.max_connections, 10_000);
         assert_eq!(cli.serve.metrics_listen, None);
+    }
+
+    #[test]
+    fn resilience_settings_parse() {
+        let cli = Cli::try_parse_from([
+            "vouch",
+            "--hedge",
+            "p99.9",
+            "--cache-ttl",
+            "off",
+            "--provider-budget",
+            "lob=5000/day, eva=10/min",
+        ])
+        .unwrap();
+        assert!(cli.serve.hedge.0.is_some_and(|q| (q - 0.999).abs() < 1e-9));
+        assert_eq!(cli.serve.cache_ttl, CacheTtl(None));
+        let budgets = cli.serve.provider_budget.unwrap().0;
+        assert_eq!(budgets.len(), 2);
+        assert_eq!(budgets[0].0, CheckKind::Address);
+        assert_eq!(budgets[1].1.calls, 10);
     }
 
     #[test]

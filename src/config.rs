@@ -7,6 +7,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::checks::OnProviderError;
+use crate::checks::policy::PolicySettings;
 use crate::cli::{ErrorPolicy, ProviderMode, ServeArgs, Switch};
 use crate::web::access::{ApiAccess, ApiTokens, BadTokens};
 use crate::web::client::TrustedProxies;
@@ -44,8 +45,9 @@ impl Endpoint {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub listen: SocketAddr,
-    pub provider_timeout: Duration,
     pub on_provider_error: OnProviderError,
+    /// The per-call timeout, deadline, retries, hedging, cache, concurrency and call budgets.
+    pub policy: PolicySettings,
     pub shutdown_grace: Duration,
     pub eva: Endpoint,
     pub lob: Endpoint,
@@ -122,10 +124,24 @@ impl Settings {
         };
         let settings = Settings {
             listen: args.listen,
-            provider_timeout: args.provider_timeout,
             on_provider_error: match args.on_provider_error {
                 ErrorPolicy::Accept => OnProviderError::Accept,
                 ErrorPolicy::Reject => OnProviderError::Reject,
+            },
+            policy: PolicySettings {
+                deadline: args.deadline,
+                per_call: args.provider_timeout,
+                hedge: args.hedge.0,
+                hedge_budget: args.hedge_budget,
+                cache_ttl: args.cache_ttl.0,
+                cache_entries: args.cache_entries,
+                concurrency: args.provider_concurrency.get(),
+                budgets: args
+                    .provider_budget
+                    .clone()
+                    .map(|b| b.0)
+                    .unwrap_or_default(),
+                ..PolicySettings::default()
             },
             shutdown_grace: args.shutdown_grace,
             eva: Endpoint {

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     vouch::telemetry::init_logs();
     let result = match cli.command {
         None => serve(cli.serve),
-        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Serve(args)) => serve(*args),
         Some(Command::Sandbox(args)) => sandbox(args),
     };
     match result {

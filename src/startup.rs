@@ -10,17 +10,17 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::checks::engine::Engine;
+use crate::checks::engine::{Engine, Policy};
 use crate::checks::eva::EvaClient;
 use crate::checks::lob::LobClient;
+use crate::checks::meters::CallMeters;
 use crate::checks::provider::Transport;
 use crate::checks::veriphone::VeriphoneClient;
 use crate::config::{Settings, Target};
 use crate::serve::{self, Limits};
-use crate::telemetry::meters::CallMeters;
 use crate::telemetry::metrics_handle;
 use crate::web::ratelimit::{self, Limiter};
-use crate::web::state::{AppState, Guard};
+use crate::web::state::{AppState, Guard, ShutdownFlag};
 use crate::web::{self, access::ApiAccess};
 use vouch_sandbox::SandboxHandle;
 
@@ -31,6 +31,7 @@ pub struct App {
     metrics: Option<(TcpListener, axum::Router)>,
     limits: Limits,
     grace: Duration,
+    shutdown: Arc<ShutdownFlag>,
     /// Kept alive as long as the app; stops the embedded sandbox when the app ends.
     sandbox: Option<SandboxHandle>,
 }
@@ -57,7 +58,7 @@ impl App {
             // needs_sandbox() was true for any embedded target, so the sandbox exists.
             (Target::EmbeddedSandbox, None) => String::new(),
         };
-        let timeout = settings.provider_timeout;
+        let timeout = settings.policy.per_call;
         let http =
             Transport::new(timeout, settings.use_h2c()).context("building the HTTP client")?;
         let metrics = metrics_handle();
@@ -75,7 +76,8 @@ impl App {
                 settings.veriphone.key.clone(),
                 timeout,
             )?,
-            policy: settings.on_provider_error,
+            on_provider_error: settings.on_provider_error,
+            policy: Policy::new(&settings.policy),
             meters: CallMeters::register(),
         };
         spawn_metrics_upkeep(metrics.clone());
@@ -90,10 +92,12 @@ impl App {
         {
             tracing::warn!("an API token is shorter than 16 characters: easy to guess");
         }
+        let shutdown = Arc::new(ShutdownFlag::default());
         let state = AppState {
             engine: Arc::new(engine),
             metrics,
             requests: Arc::default(),
+            shutdown: Arc::clone(&shutdown),
             guard: Arc::new(Guard {
                 limiter,
                 api: protection.api.clone(),
@@ -114,8 +118,14 @@ impl App {
                 max_connections: protection.max_connections,
             },
             grace: settings.shutdown_grace,
+            shutdown,
             sandbox,
         })
+    }
+
+    /// Set when a graceful shutdown begins; `/readyz` answers 503 from then on.
+    pub fn shutdown_flag(&self) -> Arc<ShutdownFlag> {
+        Arc::clone(&self.shutdown)
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -146,9 +156,11 @@ impl App {
         });
         let server = serve::serve(self.listener, self.router, self.limits, stop());
         tokio::pin!(server);
-        // Shutdown begins here, once: both servers stop accepting, and the grace starts.
+        // Shutdown begins here, once: /readyz turns 503, both servers stop accepting, and the
+        // grace starts.
         let begin = async {
             shutdown.await;
+            self.shutdown.begin();
             let _ = stopping.send(true);
             tokio::time::sleep(self.grace).await;
         };

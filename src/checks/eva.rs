@@ -12,6 +12,8 @@ use crate::domain::email::EmailAddress;
 pub struct EmailAnswer {
     /// Valid syntax, a domain with mail servers, and not a throwaway domain.
     pub acceptable: bool,
+    /// The domain is a throwaway-mail service: why an address is not acceptable, for the hint.
+    pub disposable: bool,
 }
 
 #[derive(Clone)]
@@ -57,6 +59,7 @@ pub fn read_reply(body: &[u8]) -> Result<EmailAnswer, ProviderError> {
     match (reply.status.as_str(), reply.data) {
         ("success", Some(d)) => Ok(EmailAnswer {
             acceptable: d.valid_syntax && d.deliverable && !d.disposable,
+            disposable: d.disposable,
         }),
         _ => Err(ProviderError::Malformed),
     }
@@ -100,7 +103,13 @@ mod tests {
             .mount(&server)
             .await;
         let got = verify(&server, "john+tag&key=x@example.com").await;
-        assert_eq!(got, Ok(EmailAnswer { acceptable: true }));
+        assert_eq!(
+            got,
+            Ok(EmailAnswer {
+                acceptable: true,
+                disposable: false
+            })
+        );
     }
 
     #[tokio::test]
@@ -118,7 +127,10 @@ mod tests {
             let got = verify(&server, "jane@example.com").await;
             assert_eq!(
                 got,
-                Ok(EmailAnswer { acceptable: false }),
+                Ok(EmailAnswer {
+                    acceptable: false,
+                    disposable
+                }),
                 "{deliverable} {disposable}"
             );
         }
@@ -134,7 +146,10 @@ mod tests {
             .await;
         assert_eq!(
             verify(&server, "a@b.co").await,
-            Ok(EmailAnswer { acceptable: true })
+            Ok(EmailAnswer {
+                acceptable: true,
+                disposable: false
+            })
         );
     }
 

@@ -18,18 +18,48 @@ pub enum ProviderError {
     Connect,
     #[error("answered HTTP {0}")]
     Status(u16),
+    /// HTTP 429, with how long the provider asked us to wait, if it said.
+    #[error("asked us to slow down (HTTP 429)")]
+    Throttled { retry_after: Option<Duration> },
     #[error("answered something that is not its format")]
     Malformed,
     #[error("transport error: {0}")]
     Transport(String),
+    /// Not called: its circuit breaker is open after repeated failures.
+    #[error("not called: its circuit breaker is open")]
+    CircuitOpen,
+    /// Not called: its call budget for the period is spent.
+    #[error("not called: its call budget is spent")]
+    OverBudget,
 }
 
 impl ProviderError {
     pub fn outcome(&self) -> Outcome {
         match self {
             ProviderError::Timeout => Outcome::Timeout,
+            ProviderError::CircuitOpen => Outcome::CircuitOpen,
+            ProviderError::OverBudget => Outcome::OverBudget,
             _ => Outcome::Error,
         }
+    }
+
+    /// Worth one more try: the provider may answer the next call (a connection failure, a
+    /// 5xx, a 429). A timeout already spent its share of the deadline; other answers would
+    /// only repeat themselves.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ProviderError::Connect
+            | ProviderError::Throttled { .. }
+            | ProviderError::Transport(_) => true,
+            ProviderError::Status(code) => *code >= 500,
+            _ => false,
+        }
+    }
+
+    /// Whether the provider itself failed (what a circuit breaker counts), as opposed to our
+    /// refusing to call it.
+    pub fn is_provider_failure(&self) -> bool {
+        !matches!(self, ProviderError::CircuitOpen | ProviderError::OverBudget)
     }
 }
 
@@ -41,8 +71,6 @@ impl From<reqwest::Error> for ProviderError {
             ProviderError::Connect
         } else if let Some(status) = err.status() {
             ProviderError::Status(status.as_u16())
-        } else if err.is_decode() {
-            ProviderError::Malformed
         } else {
             ProviderError::Transport(err.without_url().to_string())
         }
@@ -138,6 +166,12 @@ impl Route {
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<Reply, ProviderError> {
         let mut response = request.timeout(self.timeout).send().await?;
         let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
         if response
             .content_length()
             .is_some_and(|n| n > MAX_BODY as u64)
@@ -145,13 +179,20 @@ impl Route {
             return Err(ProviderError::Malformed);
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await? {
+        // reqwest calls any failure while reading a body a decode error; here it is the
+        // connection breaking mid-answer, which a retry may mend.
+        let broken = |e: reqwest::Error| ProviderError::Transport(e.without_url().to_string());
+        while let Some(chunk) = response.chunk().await.map_err(broken)? {
             if body.len() + chunk.len() > MAX_BODY {
                 return Err(ProviderError::Malformed);
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Reply { status, body })
+        Ok(Reply {
+            status,
+            retry_after,
+            body,
+        })
     }
 }
 
@@ -159,6 +200,8 @@ impl Route {
 #[derive(Debug)]
 pub struct Reply {
     status: reqwest::StatusCode,
+    /// `Retry-After` in seconds (the HTTP-date form is not used by these providers).
+    retry_after: Option<Duration>,
     body: Vec<u8>,
 }
 
@@ -166,6 +209,11 @@ impl Reply {
     /// The body if the status is a success; anything else is the provider's fault. (Not
     /// only 4xx/5xx: a redirect, never followed, is a failure too.)
     pub fn body(&self) -> Result<&[u8], ProviderError> {
+        if self.status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            return Err(ProviderError::Throttled {
+                retry_after: self.retry_after,
+            });
+        }
         if !self.status.is_success() {
             return Err(ProviderError::Status(self.status.as_u16()));
         }

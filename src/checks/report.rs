@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{CheckRecord, Mode};
+use super::{CheckRecord, Mode, Scope};
 use crate::domain::field::{Field, FieldVerdict, Status};
 
 /// A verdict for each of the nine fields; a field can't be missing from it.
@@ -40,17 +40,26 @@ fn index(field: Field) -> usize {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub mode: Mode,
+    /// What was validated; verdicts outside it are local ones only and not part of the answer.
+    pub scope: Scope,
     pub elapsed: Duration,
     pub fields: FieldVerdicts,
-    /// One record per check kind, in `CheckKind::ALL` order, skipped ones included.
+    /// One record per check kind the scope runs, in `CheckKind::ALL` order, skipped ones
+    /// included.
     pub checks: Vec<CheckRecord>,
     /// "Did you mean …?" for an email domain that looks like a typo.
     pub email_suggestion: Option<String>,
 }
 
 impl Report {
-    /// True when no field is invalid; unverified fields don't count against it.
+    /// True when no field in scope is invalid; unverified fields don't count against it.
     pub fn valid(&self) -> bool {
-        self.fields.iter().all(|(_, v)| v.status != Status::Invalid)
+        self.verdicts().all(|(_, v)| v.status != Status::Invalid)
+    }
+
+    /// The verdicts this report answers for: every field for the form, a group's own for a
+    /// group check. In form order.
+    pub fn verdicts(&self) -> impl Iterator<Item = (Field, &FieldVerdict)> {
+        self.fields.iter().filter(|(f, _)| self.scope.covers(*f))
     }
 }

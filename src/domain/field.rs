@@ -1,10 +1,13 @@
 //! The nine form fields, what can be wrong with each, and the ONE table of user-facing messages.
 //!
-//! Every text a person reads about a field comes from [`message`], so the contract's wording
-//! (design.md) lives in exactly one place.
+//! Every text a person reads about a field comes from [`message`] (the contract's wording,
+//! design.md) and, beside it, from the table of [`Hint`]s in `hint.rs` (what a check found, or
+//! what to do), so both live in exactly one place each.
 
 use serde::Serialize;
 use strum::IntoStaticStr;
+
+pub use super::hint::Hint;
 
 /// A field of the sign-up form, named on the wire as the tutorial named it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, IntoStaticStr)]
@@ -138,8 +141,34 @@ pub fn message(field: Field, problem: Problem) -> &'static str {
     }
 }
 
+/// A field's problem with the hint its check found, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flaw {
+    pub problem: Problem,
+    pub hint: Option<Hint>,
+}
+
+impl From<Problem> for Flaw {
+    fn from(problem: Problem) -> Flaw {
+        Flaw {
+            problem,
+            hint: None,
+        }
+    }
+}
+
+impl Problem {
+    /// This problem, explained by `hint`.
+    pub fn because(self, hint: Hint) -> Flaw {
+        Flaw {
+            problem: self,
+            hint: Some(hint),
+        }
+    }
+}
+
 /// A field's verdict as the page and the JSON API show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Valid,
@@ -150,26 +179,35 @@ pub enum Status {
     Empty,
 }
 
-/// One field's verdict: a status and, for every status but `valid`/`empty`, a message.
+/// One field's verdict: a status and, for every status but `valid`/`empty`, a message; a
+/// hint beside the message where the check found something to say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldVerdict {
     pub status: Status,
     pub message: Option<&'static str>,
+    pub hint: Option<Hint>,
 }
 
 impl FieldVerdict {
     pub const VALID: FieldVerdict = FieldVerdict {
         status: Status::Valid,
         message: None,
+        hint: None,
     };
     pub const EMPTY: FieldVerdict = FieldVerdict {
         status: Status::Empty,
         message: None,
+        hint: None,
     };
 
     /// The verdict for `problem`, worded for `field`.
     pub fn problem(field: Field, problem: Problem) -> FieldVerdict {
-        let status = match problem {
+        FieldVerdict::flaw(field, Flaw::from(problem))
+    }
+
+    /// The verdict for `flaw`: its problem worded for `field`, and its hint.
+    pub fn flaw(field: Field, flaw: Flaw) -> FieldVerdict {
+        let status = match flaw.problem {
             Problem::Unverified | Problem::Blocked => Status::Unverified,
             Problem::Missing | Problem::Invalid | Problem::TooLong | Problem::Hidden => {
                 Status::Invalid
@@ -177,7 +215,8 @@ impl FieldVerdict {
         };
         FieldVerdict {
             status,
-            message: Some(message(field, problem)),
+            message: Some(message(field, flaw.problem)),
+            hint: flaw.hint,
         }
     }
 }

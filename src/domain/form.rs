@@ -4,22 +4,34 @@ use serde::Deserialize;
 
 use super::address::AddressInput;
 use super::email::EmailAddress;
-use super::field::{Field, Problem};
+use super::field::{Field, Flaw, Problem};
 use super::name::PersonName;
 use super::phone::PhoneNumber;
 
-/// The nine fields exactly as posted; a missing key is an empty string.
-#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+/// The nine fields exactly as posted; a missing key is an empty string. Also the JSON API's
+/// request body, whose schema is derived from it.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", default)]
+#[schema(
+    as = Form,
+    description = "The sign-up form's nine fields, all strings; a missing key counts as empty.",
+    example = json!({"firstName": "Jane", "lastName": "Doe", "email": "jane.doe@example.com",
+        "phoneNumber": "(202) 456-1111", "address": "2600 Pearl St", "address2": "",
+        "city": "Boulder", "state": "CO", "zip": "80302"})
+)]
 pub struct RawForm {
     pub first_name: String,
     pub last_name: String,
     pub email: String,
     pub phone_number: String,
+    /// Street line: house number and street, or a PO Box.
     pub address: String,
+    /// Apartment, suite or unit; optional.
     pub address2: String,
     pub city: String,
+    /// Two-letter code of a state, DC or a territory on the form's list.
     pub state: String,
+    /// `12345`, `12345-6789` or `123456789`.
     pub zip: String,
 }
 
@@ -36,6 +48,35 @@ impl RawForm {
             Field::City => &self.city,
             Field::State => &self.state,
             Field::Zip => &self.zip,
+        }
+    }
+}
+
+impl RawForm {
+    /// The form from its posted name/value pairs, unknown names ignored. A repeated name keeps
+    /// its last value: a button carrying a suggested value (`name="email" value="…"`) comes
+    /// after its field, so pressing it sends the form with the suggestion in place.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> RawForm {
+        let mut form = RawForm::default();
+        for (name, value) in pairs {
+            if let Some(field) = Field::ALL.into_iter().find(|f| f.wire_name() == name) {
+                *form.value_mut(field) = value;
+            }
+        }
+        form
+    }
+
+    fn value_mut(&mut self, field: Field) -> &mut String {
+        match field {
+            Field::FirstName => &mut self.first_name,
+            Field::LastName => &mut self.last_name,
+            Field::Email => &mut self.email,
+            Field::PhoneNumber => &mut self.phone_number,
+            Field::Address => &mut self.address,
+            Field::Address2 => &mut self.address2,
+            Field::City => &mut self.city,
+            Field::State => &mut self.state,
+            Field::Zip => &mut self.zip,
         }
     }
 }
@@ -58,8 +99,8 @@ impl std::fmt::Debug for RawForm {
 pub struct Submission {
     pub first_name: Result<PersonName, Problem>,
     pub last_name: Result<PersonName, Problem>,
-    pub email: Result<EmailAddress, Problem>,
-    pub phone: Result<PhoneNumber, Problem>,
+    pub email: Result<EmailAddress, Flaw>,
+    pub phone: Result<PhoneNumber, Flaw>,
     pub address: AddressInput,
 }
 
@@ -95,6 +136,21 @@ mod tests {
             ("Jane", "1")
         );
         assert_eq!((raw.address2.as_str(), raw.email.as_str()), ("Apt 1", ""));
+    }
+
+    #[test]
+    fn a_repeated_name_keeps_its_last_value() {
+        let pairs = [
+            ("email", "jane@gmial.com"),
+            ("city", "Boulder"),
+            ("x", "y"),
+            ("email", "jane@gmail.com"),
+        ];
+        let raw = RawForm::from_pairs(pairs.map(|(k, v)| (k.to_owned(), v.to_owned())));
+        assert_eq!(
+            (raw.email.as_str(), raw.city.as_str()),
+            ("jane@gmail.com", "Boulder")
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod address;
 pub mod email;
 pub mod field;
 pub mod form;
+pub mod hint;
 pub mod name;
 pub mod phone;
 pub mod text;

@@ -14,12 +14,13 @@ fn problem(sub: &Submission, field: Field) -> Option<Problem> {
     match field {
         Field::FirstName => sub.first_name.as_ref().err().copied(),
         Field::LastName => sub.last_name.as_ref().err().copied(),
-        Field::Email => sub.email.as_ref().err().copied(),
-        Field::PhoneNumber => sub.phone.as_ref().err().copied(),
+        Field::Email => sub.email.as_ref().err().map(|flaw| flaw.problem),
+        Field::PhoneNumber => sub.phone.as_ref().err().map(|flaw| flaw.problem),
         _ => match &sub.address {
             AddressInput::Complete(_) => None,
             AddressInput::Incomplete { problems, .. } => {
-                problems.iter().find(|(f, _)| *f == field).map(|(_, p)| *p)
+                let flaw = problems.iter().find(|(f, _)| *f == field);
+                flaw.map(|(_, flaw)| flaw.problem)
             }
         },
     }

@@ -79,7 +79,8 @@ fn is_form(headers: &HeaderMap) -> bool {
     essence.is_some_and(|e| e.eq_ignore_ascii_case(b"application/x-www-form-urlencoded"))
 }
 
-/// An urlencoded body as a [`RawForm`], refusing bytes that are not UTF-8 before or after
+/// An urlencoded body as a [`RawForm`] ([`RawForm::from_pairs`]: unknown names ignored, the
+/// last of a repeated name kept), refusing bytes that are not UTF-8 before or after
 /// percent-decoding. Pure, so the fuzzer and the benchmark call it directly.
 pub fn read_form(body: &[u8]) -> Result<RawForm, FormRejection> {
     if std::str::from_utf8(body).is_err() {
@@ -93,8 +94,10 @@ pub fn read_form(body: &[u8]) -> Result<RawForm, FormRejection> {
     if !every_part_decodes {
         return Err(FormRejection::NotUtf8);
     }
-    // Nothing is left for serde_urlencoded to repair; it rejects duplicate fields.
-    serde_urlencoded::from_bytes(body).map_err(|_| FormRejection::Malformed)
+    // Nothing is left for serde_urlencoded to repair.
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(body).map_err(|_| FormRejection::Malformed)?;
+    Ok(RawForm::from_pairs(pairs))
 }
 
 /// Whether a body-reading failure was the body deadline expiring (tower-http's
@@ -141,11 +144,10 @@ mod tests {
     }
 
     #[test]
-    fn a_field_sent_twice_or_odd_encoding_is_malformed_or_read_as_sent() {
-        assert_eq!(
-            read_form(b"firstName=a&firstName=b"),
-            Err(FormRejection::Malformed)
-        );
+    fn a_field_sent_twice_keeps_its_last_value_and_odd_encoding_is_read_as_sent() {
+        // A suggestion button (`name="email" value="…"`) comes after its field.
+        let twice = read_form(b"firstName=a&firstName=b").unwrap();
+        assert_eq!(twice.first_name, "b");
         // Stray `%` are kept as typed, like every browser's encoder would have sent them.
         assert_eq!(read_form(b"city=100%&zip=%%").unwrap().city, "100%");
         assert!(read_form(b"%%%&&&===").is_ok());

@@ -7,6 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::body::timed_out;
+use super::json::ErrorBody;
 use super::ratelimit::RetryAfter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -16,6 +17,11 @@ pub enum ApiError {
     MalformedJson,
     #[error("mode must be `concurrent` or `sequential`")]
     BadMode,
+    /// 404: a group other than the three, or no such API path.
+    #[error("group must be `email`, `phone` or `address`")]
+    UnknownGroup,
+    #[error("no such API endpoint: see /openapi.json")]
+    NotFound,
     /// 413: over the 64 KiB limit.
     #[error("the body is over the 64 KiB limit")]
     TooLarge,
@@ -48,6 +54,7 @@ impl ApiError {
     pub fn status(self) -> StatusCode {
         match self {
             ApiError::MalformedJson | ApiError::BadMode => StatusCode::BAD_REQUEST,
+            ApiError::UnknownGroup | ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::WrongShape => StatusCode::UNPROCESSABLE_ENTITY,
@@ -73,11 +80,10 @@ impl From<JsonRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (
-            self.status(),
-            Json(serde_json::json!({ "error": self.to_string() })),
-        )
-            .into_response();
+        let body = ErrorBody {
+            error: self.to_string(),
+        };
+        let mut response = (self.status(), Json(body)).into_response();
         let headers = response.headers_mut();
         match self {
             ApiError::TooManyRequests(RetryAfter(secs)) => {
@@ -91,4 +97,38 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// The errors every JSON operation may answer, for `/openapi.json`: the statuses above, and
+/// those the abuse protection in front of the API answers (design.md, "Abuse and web security").
+#[derive(utoipa::IntoResponses)]
+pub enum ErrorResponses {
+    /// The body is not JSON, or a query parameter is not one of its documented values.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// `VOUCH_API_TOKENS` is set and no `Authorization: Bearer <token>` names one of them.
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// Live providers, no API tokens and `VOUCH_API_OPEN` not `true`: the API is closed. Or a
+    /// browser sent the call from another site's page.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// The body did not arrive within 10 s of the headers.
+    #[response(status = 408)]
+    BodyTimeout(ErrorBody),
+    /// The body is over the 64 KiB limit.
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+    /// The body is not sent as `Content-Type: application/json`.
+    #[response(status = 415)]
+    UnsupportedMediaType(ErrorBody),
+    /// JSON, but not an object whose values are strings.
+    #[response(status = 422)]
+    WrongShape(ErrorBody),
+    /// Over the client's rate limit; no provider was called.
+    #[response(
+        status = 429,
+        headers(("Retry-After" = u64, description = "Seconds until a validation is allowed again."))
+    )]
+    TooManyRequests(ErrorBody),
 }

@@ -3,9 +3,14 @@
 pub mod access;
 pub mod api;
 pub mod body;
+pub mod chart;
 pub mod client;
+pub mod compare;
 pub mod error;
 pub mod html;
+pub mod json;
+pub mod meters;
+pub mod openapi;
 pub mod ops;
 pub mod pages;
 pub mod ratelimit;
@@ -24,6 +29,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::{CsrfLayer, ProtectionError};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyDeadlineLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use error::ApiError;
 use pages::Refusal;
@@ -38,23 +45,32 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(pages::show_async))
         .route("/sync", get(pages::show_sync))
-        .route("/async", get(pages::show_async));
+        .route("/async", get(pages::show_async))
+        .route("/compare", get(compare::show));
     // Every route that spends provider calls is refused to other sites' pages (outermost),
     // then counted against its client's rate limit; the API also wants its token.
     let submissions = Router::new()
         .route("/sync", post(pages::submit_sync))
         .route("/async", post(pages::submit_async))
+        .route("/compare", post(compare::run))
         .route_layer(from_fn_with_state(state.clone(), ratelimit::limit_form))
         .route_layer(CsrfLayer::new().with_rejection_response(cross_site_page))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT));
-    let api = Router::new()
-        .route("/api/v1/validate", post(api::validate))
+    // POST /api/v1/validate and /api/v1/check/{group}, with their OpenAPI description.
+    let (api, spec) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(api::routes())
+        .split_for_parts();
+    let api = api
         .route_layer(from_fn_with_state(state.clone(), access::require_token))
         .route_layer(from_fn_with_state(state.clone(), ratelimit::limit_api))
         .route_layer(CsrfLayer::new().with_rejection_response(cross_site_json))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
+    let docs = openapi::ApiDocs::new(&spec);
     let mut ops = Router::new()
+        .route("/openapi.json", get(openapi::json).with_state(docs.clone()))
+        .route("/docs", get(openapi::page).with_state(docs))
         .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
         .route("/static/{file}", get(ops::asset));
     if guard.metrics_here {
         ops = ops.route("/metrics", get(ops::metrics));
@@ -94,10 +110,12 @@ fn cross_site_json(_: ProtectionError) -> Response<Body> {
     ApiError::CrossSite.into_response()
 }
 
-/// Only the binary's own script, style and images; no plugins, no framing, no `<base>`, and
-/// forms post to us only. No `unsafe-inline`: the pages have no inline script or style.
+/// Only the binary's own script, style and images, and calls to our own API (the live
+/// checks); no plugins, no framing, no `<base>`, and forms post to us only. No
+/// `unsafe-inline`: the pages have no inline script or style.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; \
-                   object-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+                   connect-src 'self'; object-src 'none'; form-action 'self'; \
+                   frame-ancestors 'none'; base-uri 'none'";
 
 /// Powerful browser features the pages never use, denied to them and to anything injected.
 const PERMISSIONS: &str = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), \

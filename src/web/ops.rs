@@ -10,8 +10,29 @@ use axum::response::{IntoResponse, Response};
 
 use super::state::AppState;
 
+/// Liveness: the process serves.
 pub async fn healthz() -> &'static str {
     "ok"
+}
+
+/// Readiness: `200` while the server takes work, `503` once a graceful shutdown has begun;
+/// with each provider's circuit breaker.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let ready = !state.shutdown.has_begun();
+    let providers: serde_json::Map<String, serde_json::Value> = state
+        .engine
+        .policy
+        .breakers()
+        .into_iter()
+        .map(|(kind, breaker)| (kind.provider().to_owned(), <&str>::from(breaker).into()))
+        .collect();
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = serde_json::json!({ "ready": ready, "providers": providers });
+    (status, axum::Json(body)).into_response()
 }
 
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {

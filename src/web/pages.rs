@@ -6,16 +6,17 @@ use std::time::Instant;
 use askama::Template;
 use axum::extract::State;
 use axum::http::header::{self, HeaderName};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::body::{FormBody, FormRejection};
+use super::error::ApiError;
 use super::ratelimit::RetryAfter;
 use super::state::AppState;
 use super::timing::{ms, server_timing};
 use super::view::FormPage;
-use crate::checks::Mode;
 use crate::checks::report::Report;
+use crate::checks::{CheckKind, Mode};
 use crate::domain::form::{RawForm, Submission};
 
 pub async fn show_async() -> Response {
@@ -46,7 +47,11 @@ pub async fn submit_async(
     submit(state, Mode::Concurrent, form).await
 }
 
-pub async fn not_found() -> Response {
+/// A page for people, JSON under `/api/` where clients expect the API's error shape.
+pub async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return ApiError::NotFound.into_response();
+    }
     (StatusCode::NOT_FOUND, "not found").into_response()
 }
 
@@ -66,9 +71,15 @@ async fn submit(state: AppState, mode: Mode, form: Result<FormBody, FormRejectio
     response
 }
 
-/// The form could not be read (too large, wrong type, too slow, not UTF-8, malformed): say
-/// so, with the rejection's status.
+/// The form could not be read: say so, with the rejection's status.
 fn unreadable(mode: Mode, rejection: FormRejection) -> Response {
+    let (code, notice) = unreadable_notice(rejection);
+    notice_page(mode, code, notice)
+}
+
+/// The status and the sentence for a form that could not be read (too large, wrong type, too
+/// slow, not UTF-8, malformed).
+pub fn unreadable_notice(rejection: FormRejection) -> (StatusCode, &'static str) {
     let notice = match rejection {
         FormRejection::TooLarge => {
             "The form was too large to read (the limit is 16 KiB). Please shorten your answers."
@@ -84,7 +95,7 @@ fn unreadable(mode: Mode, rejection: FormRejection) -> Response {
             "The form could not be read. Please check your answers and submit it again."
         }
     };
-    notice_page(mode, rejection.status(), notice)
+    (rejection.status(), notice)
 }
 
 /// Why a submission was refused before it was read.
@@ -137,7 +148,7 @@ fn notice_page(mode: Mode, status: StatusCode, notice: &'static str) -> Response
 /// (askama alone would reserve only its size hint); tests/api/form.rs checks a page fits.
 pub const PAGE_CAPACITY: usize = 16 * 1024;
 
-fn render(status: StatusCode, page: &FormPage<'_>) -> Response {
+pub fn render(status: StatusCode, page: &impl Template) -> Response {
     let mut html = String::with_capacity(PAGE_CAPACITY);
     match page.render_into(&mut html) {
         Ok(()) => (status, Html(html)).into_response(),
@@ -154,16 +165,20 @@ fn render(status: StatusCode, page: &FormPage<'_>) -> Response {
     }
 }
 
-/// One line per submission: mode, time and outcomes; never a value that was typed.
+/// One line per validation: scope, mode, time and outcomes; never a value that was typed.
 pub fn log_submission(report: &Report) {
-    let outcome = |i: usize| report.checks.get(i).map_or("none", |c| c.outcome.name());
+    let outcome = |kind: CheckKind| {
+        let check = report.checks.iter().find(|c| c.kind == kind);
+        check.map_or("none", |c| c.outcome.name())
+    };
     tracing::info!(
+        scope = report.scope.name(),
         mode = report.mode.name(),
         elapsed_ms = format_args!("{:.1}", ms(report.elapsed)),
         valid = report.valid(),
-        email = outcome(0),
-        address = outcome(1),
-        phone = outcome(2),
+        email = outcome(CheckKind::Email),
+        address = outcome(CheckKind::Address),
+        phone = outcome(CheckKind::Phone),
         "validated"
     );
 }

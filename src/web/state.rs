@@ -1,21 +1,38 @@
 //! What every handler shares.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use metrics_exporter_prometheus::PrometheusHandle;
 
 use super::access::ApiAccess;
+use super::meters::RequestMeters;
 use super::ratelimit::Limiter;
 use crate::checks::engine::Engine;
-use crate::telemetry::meters::RequestMeters;
 
 #[derive(Clone)]
 pub struct AppState {
     pub engine: Arc<Engine>,
     pub metrics: PrometheusHandle,
     pub requests: Arc<RequestMeters>,
+    pub shutdown: Arc<ShutdownFlag>,
     pub guard: Arc<Guard>,
+}
+
+/// Set once a graceful shutdown has begun, so that `/readyz` tells load balancers to send
+/// nothing more on connections still open.
+#[derive(Debug, Default)]
+pub struct ShutdownFlag(AtomicBool);
+
+impl ShutdownFlag {
+    pub fn begin(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn has_begun(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
 }
 
 /// The web layer's defences for a service on the open internet (design.md, "Abuse and web

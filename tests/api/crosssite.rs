@@ -39,23 +39,42 @@ async fn a_form_posted_from_another_site_is_refused_with_a_page_and_no_provider_
 }
 
 #[tokio::test]
-async fn the_api_refuses_other_sites_with_json() {
+async fn the_comparison_is_refused_to_other_sites_too() {
     let app = spawn_app().await;
     app.expect_no_provider_calls().await;
     let resp = app
         .http
-        .post(app.url("/api/v1/validate"))
+        .post(app.url("/compare"))
         .header("sec-fetch-site", "cross-site")
-        .json(&to_json(&valid_form()))
+        .form(&valid_form())
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 403);
-    let body: serde_json::Value = resp.json().await.unwrap();
-    assert!(
-        body["error"].as_str().unwrap().contains("cross-site"),
-        "{body}"
-    );
+}
+
+#[tokio::test]
+async fn the_api_refuses_other_sites_with_json() {
+    let app = spawn_app().await;
+    app.expect_no_provider_calls().await;
+    for path in [
+        "/api/v1/validate",
+        "/api/v1/check/email",
+        "/api/v1/check/address",
+    ] {
+        let resp = app
+            .http
+            .post(app.url(path))
+            .header("sec-fetch-site", "cross-site")
+            .json(&to_json(&valid_form()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 403, "{path}");
+        let body: serde_json::Value = resp.json().await.unwrap();
+        let error = body["error"].as_str().unwrap();
+        assert!(error.contains("cross-site"), "{path}: {body}");
+    }
 }
 
 #[tokio::test]

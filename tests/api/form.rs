@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use crate::helpers::{attr, form_with, spawn_app, texts, valid_form};
+use wiremock::matchers::path;
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::helpers::{attr, form_with, lob_answer, spawn_app, texts, valid_form};
 
 #[tokio::test]
 async fn the_form_has_nine_labelled_fields_and_the_56_states() {
@@ -142,12 +145,14 @@ async fn the_page_shows_the_total_and_one_bar_per_call() {
         .text()
         .await
         .unwrap();
-    assert_eq!(texts(&html, "svg.waterfall rect.bar").len(), 3);
+    // Two layouts of one chart (wide, and narrow for phones), one bar per call in each.
+    assert_eq!(texts(&html, "svg.waterfall--wide rect.bar").len(), 3);
+    assert_eq!(texts(&html, "svg.waterfall--narrow rect.bar").len(), 3);
     assert_eq!(texts(&html, ".timing-table tbody tr").len(), 3);
     let summary = texts(&html, ".timing p").join(" ");
     assert!(summary.contains("sequential"), "{summary}");
     // Durations in ms with one decimal; each call took at least the providers' 20 ms.
-    let took: Vec<f64> = texts(&html, ".timing-table tbody td:nth-child(4)")
+    let took: Vec<f64> = texts(&html, ".timing-table tbody td:nth-child(3)")
         .iter()
         .map(|t| {
             assert!(t.split_once('.').is_some_and(|(_, d)| d.len() == 1), "{t}");
@@ -169,17 +174,124 @@ async fn the_page_shows_the_total_and_one_bar_per_call() {
 }
 
 #[tokio::test]
-async fn a_typo_in_a_common_domain_offers_a_suggestion() {
+async fn a_typo_in_a_common_domain_offers_a_suggestion_that_works_without_javascript() {
     let app = spawn_app().await;
     app.providers_all_pass(Duration::ZERO).await;
     let html = app
-        .post_form("/async", &form_with(&[("email", "jane@gmial.com")]))
+        .post_form("/async", &form_with(&[("email", "jane.doe@gmial.com")]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let button = "#email-suggestion button[type=submit]";
+    assert_eq!(attr(&html, button, "name").as_deref(), Some("email"));
+    assert_eq!(
+        attr(&html, button, "value").as_deref(),
+        Some("jane.doe@gmail.com")
+    );
+    // Pressing it sends the form with the button's value after the field's: the fix wins.
+    let mut form = form_with(&[("email", "jane.doe@gmial.com")]);
+    form.push(("email", "jane.doe@gmail.com"));
+    let html = app.post_form("/async", &form).await.text().await.unwrap();
+    assert_eq!(
+        attr(&html, "#email", "value").as_deref(),
+        Some("jane.doe@gmail.com")
+    );
+    assert!(texts(&html, "#email-suggestion").is_empty());
+    assert_eq!(texts(&html, "#email-ok"), ["Checked"]);
+}
+
+#[tokio::test]
+async fn enter_in_a_field_submits_with_the_main_button_not_a_suggestion() {
+    let app = spawn_app().await;
+    app.providers_all_pass(Duration::ZERO).await;
+    let html = app
+        .post_form("/async", &form_with(&[("email", "jane.doe@gmial.com")]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    // Implicit submission uses the form's first submit button: it carries no name.
+    let first = attr(&html, "form button[type=submit]", "class");
+    assert_eq!(first.as_deref(), Some("default-submit"));
+    assert_eq!(attr(&html, "form button[type=submit]", "name"), None);
+}
+
+#[tokio::test]
+async fn hints_stand_beside_the_message_and_describe_the_input() {
+    let app = spawn_app().await;
+    let html = app
+        .post_form("/async", &form_with(&[("phoneNumber", "303 442 246")]))
         .await
         .text()
         .await
         .unwrap();
     assert_eq!(
-        attr(&html, "#email-suggestion button", "data-value").as_deref(),
-        Some("jane@gmail.com")
+        texts(&html, "#phoneNumber-error"),
+        ["Error: Invalid phone number"]
+    );
+    assert_eq!(
+        texts(&html, "#phoneNumber-hint"),
+        ["US numbers have 10 digits, like 303 442 2466."]
+    );
+    assert_eq!(
+        attr(&html, "#phoneNumber", "aria-describedby").as_deref(),
+        Some("phoneNumber-error phoneNumber-hint")
+    );
+    assert_eq!(
+        texts(&html, ".error-summary a[href='#phoneNumber']"),
+        ["Invalid phone number"]
+    );
+}
+
+#[tokio::test]
+async fn valid_fields_say_so_in_words_not_colour_alone() {
+    let app = spawn_app().await;
+    app.providers_all_pass(Duration::ZERO).await;
+    let html = app
+        .post_form("/async", &valid_form())
+        .await
+        .text()
+        .await
+        .unwrap();
+    for id in ["email", "phoneNumber", "address", "city", "state", "zip"] {
+        assert_eq!(texts(&html, &format!("#{id}-ok")), ["Checked"], "{id}");
+        let described = attr(&html, &format!("#{id}"), "aria-describedby");
+        assert_eq!(described, Some(format!("{id}-ok")), "{id}");
+    }
+    assert!(texts(&html, "#address2-ok").is_empty(), "left blank");
+}
+
+#[tokio::test]
+async fn no_part_of_an_address_that_failed_is_marked_checked() {
+    let app = spawn_app().await;
+    app.providers_all_pass(Duration::ZERO).await;
+    app.lob.reset().await;
+    Mock::given(path("/v1/us_verifications"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(lob_answer(
+            "undeliverable",
+            "SCHENECTADY",
+            "NY",
+            "12345",
+        )))
+        .mount(&app.lob)
+        .await;
+    let form = form_with(&[
+        ("address", "1600 Huron Pkwy"),
+        ("city", "Detroit"),
+        ("state", "MI"),
+        ("zip", "12345"),
+    ]);
+    let html = app.post_form("/async", &form).await.text().await.unwrap();
+    assert_eq!(texts(&html, "#zip-error"), ["Error: Invalid zip"]);
+    // The street and the city are not at fault, but nobody confirmed them either.
+    for id in ["address", "city"] {
+        assert!(texts(&html, &format!("#{id}-ok")).is_empty(), "{id}");
+        assert!(texts(&html, &format!("#{id}-error")).is_empty(), "{id}");
+    }
+    assert_eq!(
+        texts(&html, "#email-ok"),
+        ["Checked"],
+        "its own check passed"
     );
 }

@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
+use vouch::checks::policy::PolicySettings;
 use vouch::config::{Endpoint, Protection, Settings};
 use vouch::startup::App;
 use vouch::web::ratelimit::RateLimit;
+use vouch::web::state::ShutdownFlag;
 use vouch_sandbox::SandboxOptions;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -66,6 +68,8 @@ pub struct TestApp {
     pub lob: MockServer,
     pub veriphone: MockServer,
     shutdown: Option<oneshot::Sender<()>>,
+    /// The app's own flag, set when its graceful shutdown begins.
+    pub shutdown_flag: Arc<ShutdownFlag>,
     pub server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
@@ -82,8 +86,14 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     );
     let mut settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
-        provider_timeout: Duration::from_secs(1),
         on_provider_error: Default::default(),
+        // Every test starts from the contract's policy, with the cache off so that each
+        // submission reaches the fake providers (tests of the cache turn it on).
+        policy: PolicySettings {
+            per_call: Duration::from_secs(1),
+            cache_ttl: None,
+            ..PolicySettings::default()
+        },
         shutdown_grace: Duration::from_secs(5),
         eva: Endpoint::url(eva.uri(), "unused"),
         lob: Endpoint::url(lob.uri(), LOB_KEY),
@@ -100,6 +110,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let app = App::build(settings).await.unwrap();
     let addr = app.local_addr().unwrap();
     let metrics_addr = app.metrics_addr();
+    let shutdown_flag = app.shutdown_flag();
     let (tx, rx) = oneshot::channel();
     let server = tokio::spawn(app.run_until(async move {
         let _ = rx.await;
@@ -115,6 +126,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         lob,
         veriphone,
         shutdown: Some(tx),
+        shutdown_flag,
         server: Some(server),
     }
 }

@@ -3,11 +3,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod check;
+mod compare;
 mod crosssite;
 mod exposure;
+mod faults;
 mod form;
 mod helpers;
 mod limits;
+mod openapi;
 mod ops;
 mod process;
 mod providers;

@@ -84,7 +84,7 @@ async fn shutdown_waits_no_longer_than_the_grace() {
     let grace = Duration::from_millis(300);
     let mut app = spawn_app_with(|s| {
         s.shutdown_grace = grace;
-        s.provider_timeout = Duration::from_secs(10);
+        s.policy.per_call = Duration::from_secs(10);
     })
     .await;
     // Far longer than the grace: the request is still in flight when the grace runs out.

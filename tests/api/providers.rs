@@ -129,10 +129,26 @@ async fn provider_verdicts_mark_their_fields() {
         (status("phoneNumber"), message("phoneNumber")),
         ("invalid".into(), "Invalid phone number".into())
     );
+    let hint = |f: &str| json["fields"][f]["hint"].as_str().unwrap_or("").to_owned();
     assert_eq!(message("zip"), "Invalid zip");
     assert_eq!(message("state"), "Invalid state");
-    assert_eq!(message("city"), "Invalid city");
+    // One cause (the ZIP is in New York) explained once per flagged field; the city, which
+    // was only compared with the wrong ZIP's names, is not a second puzzle.
+    assert_eq!(
+        hint("zip"),
+        "12345 is Schenectady, NY — check the ZIP or the city."
+    );
+    assert_eq!(hint("state"), "ZIP 12345 is in New York.");
+    assert_eq!(status("city"), "valid");
     assert_eq!(status("address2"), "empty");
+    assert_eq!(
+        hint("email"),
+        "That domain takes no email: check the part after the @."
+    );
+    assert_eq!(
+        hint("phoneNumber"),
+        "No phone line is known at this number: check the digits."
+    );
     assert_eq!(json["valid"], false);
 }
 
@@ -152,6 +168,10 @@ async fn a_missing_unit_flags_address_line_two() {
         .await;
     let json = app.validate("", &to_json(&form_with(&[]))).await;
     assert_eq!(json["fields"]["address2"]["message"], "Invalid address");
+    assert_eq!(
+        json["fields"]["address2"]["hint"],
+        "This building needs an apartment or suite number."
+    );
     assert_eq!(json["fields"]["address"]["status"], "valid");
 }
 

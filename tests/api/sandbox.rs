@@ -14,14 +14,13 @@ use crate::providers::to_json;
 
 /// The app exactly as `vouch serve` builds it from an empty environment, on a random port.
 async fn spawn_default(latency: &str) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let cli = Cli::try_parse_from([
-        "vouch",
-        "--listen",
-        "127.0.0.1:0",
-        "--sandbox-latency",
-        latency,
-    ])
-    .unwrap();
+    spawn_with(&["--sandbox-latency", latency]).await
+}
+
+/// `vouch serve` as the command line `args` would configure it, on a free port.
+async fn spawn_with(args: &[&str]) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let argv = ["vouch", "--listen", "127.0.0.1:0"].iter().chain(args);
+    let cli = Cli::try_parse_from(argv).unwrap();
     let settings = Settings::from_args(&cli.serve).unwrap();
     assert!(settings.needs_sandbox());
     let app = App::build(settings).await.unwrap();
@@ -72,27 +71,50 @@ async fn the_tutorials_inputs_give_the_tutorials_results() {
     ]);
     let (bad, _) = validate(&http, &url, "concurrent", &ann_arbor).await;
     assert_eq!(bad["valid"], false);
-    for (field, message) in [
-        ("city", "Invalid city"),
-        ("state", "Invalid state"),
-        ("zip", "Invalid zip"),
+    // One cause, the ZIP of another state: state and ZIP flagged, each saying where 12345 is.
+    for (field, message, hint) in [
+        ("state", "Invalid state", "ZIP 12345 is in New York."),
+        (
+            "zip",
+            "Invalid zip",
+            "12345 is Schenectady, NY — check the ZIP or the city.",
+        ),
     ] {
         assert_eq!(bad["fields"][field]["message"], message, "{bad}");
+        assert_eq!(bad["fields"][field]["hint"], hint, "{bad}");
     }
+    assert_eq!(bad["fields"]["city"]["status"], "valid", "{bad}");
 
     let (typo, _) = validate(
         &http,
         &url,
         "concurrent",
-        &form_with(&[("email", "jane@gmial.com")]),
+        &form_with(&[("email", "jane.doe@gmial.com")]),
     )
     .await;
     assert_eq!(typo["fields"]["email"]["status"], "invalid", "{typo}");
+    assert_eq!(
+        typo["fields"]["email"]["suggestion"], "jane.doe@gmail.com",
+        "{typo}"
+    );
+
+    // A look-alike of a big provider may be a real domain: suggested, not refused.
+    let (look_alike, _) = validate(
+        &http,
+        &url,
+        "concurrent",
+        &form_with(&[("email", "jane.doe@mailw.com")]),
+    )
+    .await;
+    let email = &look_alike["fields"]["email"];
+    assert_eq!(email["status"], "valid", "{look_alike}");
+    assert_eq!(email["suggestion"], "jane.doe@gmail.com", "{look_alike}");
 }
 
 #[tokio::test]
 async fn sequential_takes_about_three_sandbox_latencies_and_concurrent_about_one() {
-    let (url, _stop) = spawn_default("60ms").await;
+    // The same form again and again: without the cache every one reaches the providers.
+    let (url, _stop) = spawn_with(&["--sandbox-latency", "60ms", "--cache-ttl", "off"]).await;
     let http = reqwest::Client::new();
     validate(&http, &url, "concurrent", &valid_form()).await;
     let median = |mode: &'static str| {

@@ -24,6 +24,7 @@ async fn html_responses_carry_a_strict_csp_and_nosniff() {
             csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
             "{csp}"
         );
+        assert!(csp.contains("connect-src 'self'"), "the live checks: {csp}");
         assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
     }
 }

@@ -82,6 +82,25 @@ async fn tokens_never_reach_the_log() {
 }
 
 #[tokio::test]
+async fn the_group_checks_need_a_token_too() {
+    let app = app_with_tokens().await;
+    app.providers_all_pass(Duration::ZERO).await;
+    let check = |authorization: Option<String>| {
+        let mut request = app
+            .http
+            .post(app.url("/api/v1/check/email"))
+            .json(&to_json(&valid_form()));
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        request.send()
+    };
+    assert_eq!(check(None).await.unwrap().status(), 401);
+    let resp = check(Some(format!("Bearer {TOKEN_B}"))).await.unwrap();
+    assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
 async fn the_form_needs_no_token() {
     let app = app_with_tokens().await;
     app.providers_all_pass(Duration::ZERO).await;

@@ -2,8 +2,11 @@
 //!
 //! The verdict comes from [`vouch_offline::email::analyze`]. With no DNS to ask, `deliverable`
 //! stands for "would have MX records": true when the syntax is valid, the domain is not a
-//! throwaway one and does not look like a typo of a known mail domain (`gmial.com`). The three
-//! flags the offline data cannot judge (`catch_all`, `gibberish`, `spam`) are always `false`.
+//! throwaway one and its TLD exists ([`email::EmailFacts::domain_takes_mail`]). A domain that only
+//! looks like a typo (`mailw.com`) may be real, so it stays deliverable, as it would at Eva. Eva
+//! checks syntax and MX, not mailboxes: an address a provider never hands out (`a@gmail.com`)
+//! has valid syntax and a deliverable domain there. The three flags the offline data cannot
+//! judge (`catch_all`, `gibberish`, `spam`) are always `false`.
 //! A malformed address is still a 200 with `valid_syntax: false`, as the real service most
 //! likely answers; only a missing `email` parameter is an error (400, our convention).
 
@@ -17,11 +20,11 @@ use serde_json::json;
 
 use super::faults::Fault;
 use super::{Provider, Shared};
-use vouch_offline::email;
+use vouch_offline::email::{self, EmailSyntaxError};
 
 /// The whole answer.
 #[derive(Debug, Serialize)]
-struct Answer<'a> {
+struct EvaBody<'a> {
     status: &'static str,
     data: Data<'a>,
 }
@@ -73,31 +76,45 @@ pub(crate) async fn check(
         .await
 }
 
-fn verdict(address: &str) -> Answer<'_> {
+fn verdict(address: &str) -> EvaBody<'_> {
     let data = match email::analyze(address) {
         Ok(facts) => Data {
             email_address: address,
             valid_syntax: true,
             disposable: facts.disposable,
             webmail: facts.webmail,
-            deliverable: !facts.disposable && facts.suggestion.is_none(),
+            deliverable: !facts.disposable && facts.domain_takes_mail(),
             domain: facts.domain,
+            ..NOTHING
+        },
+        // Only the big free-mail providers have mailbox rules.
+        Err(EmailSyntaxError::Mailbox(_)) => Data {
+            email_address: address,
+            domain: domain_of(address),
+            valid_syntax: true,
+            webmail: true,
+            deliverable: true,
             ..NOTHING
         },
         Err(_) => Data {
             email_address: address,
-            domain: address
-                .rsplit_once('@')
-                .map_or("", |(_, d)| d)
-                .trim()
-                .to_owned(),
+            domain: domain_of(address),
             ..NOTHING
         },
     };
-    Answer {
+    EvaBody {
         status: "success",
         data,
     }
+}
+
+/// The text after the last `@`, lower case, or `""`.
+fn domain_of(address: &str) -> String {
+    address
+        .rsplit_once('@')
+        .map_or("", |(_, d)| d)
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Every flag false: the answer for a malformed address, and the base of every other.
@@ -123,14 +140,16 @@ mod tests {
         let cases = [
             ("jane.doe@gmail.com", true, false, true, true),
             ("x@mailinator.com", true, true, false, false),
-            // The shipped disposable list happens to hold gmial.com; the typo alone would do.
-            ("john@gmial.com", true, true, false, false),
-            ("john@gmial.con", true, false, false, false),
+            // The shipped disposable list holds gmial.com: a typo-squatted domain.
+            ("john.doe@gmial.com", true, true, false, false),
+            ("john.doe@gmial.con", true, false, false, false),
+            ("jane.doe@mailw.com", true, false, false, true),
+            ("a@gmail.com", true, false, true, true),
             ("not-an-email", false, false, false, false),
             ("a@", false, false, false, false),
         ];
         for (address, syntax, disposable, webmail, deliverable) in cases {
-            let Answer { status, data } = verdict(address);
+            let EvaBody { status, data } = verdict(address);
             assert_eq!(status, "success");
             assert_eq!(data.email_address, address);
             let got = (

@@ -4,7 +4,7 @@
 //! longer. A log-normal distribution models that with two numbers: the median (configured per
 //! provider, `--sandbox-latency`) and a spread chosen so that the 99th percentile is three times
 //! the median. With jitter off every answer takes exactly the median, which keeps benchmarks
-//! steady. Drawing a delay is cheap and never sleeps; the caller waits on Tokio's timer.
+//! steady. Drawing a delay is cheap and never sleeps; the caller waits on the precise timer (`clock.rs`).
 
 use std::str::FromStr;
 use std::sync::Mutex;

@@ -8,11 +8,12 @@
 //!
 //! Verdicts come from [`vouch_offline`], the same functions the server's local checks use,
 //! so the sandbox and the local checks never disagree. Every answer waits out a simulated
-//! delay (`latency.rs`) on a Tokio timer: thousands of requests in flight cost timers, not
-//! threads. `faults.rs` documents how to make a provider fail on purpose.
+//! delay (`latency.rs`) on a precise timer of its own (`clock.rs`: Tokio's rounds up to the
+//! next millisecond): thousands of requests in flight cost heap entries, not threads. `faults.rs` documents how to make a provider fail on purpose.
 //!
 //! Wire formats follow `providers.md`; `tests/fixtures/` pins them to the published examples.
 
+mod clock;
 mod eva;
 mod faults;
 mod latency;

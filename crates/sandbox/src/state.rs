@@ -10,12 +10,14 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use super::SandboxOptions;
+use super::clock::PreciseTimer;
 use super::faults::{self, Fault, FaultDice};
 use super::latency::LatencyModel;
 use super::lob::RateLimiter;
 
 /// Which provider a request is for: picks its latency, content type and fault bodies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub(crate) enum Provider {
     Eva,
     Lob,
@@ -24,11 +26,7 @@ pub(crate) enum Provider {
 
 impl Provider {
     fn name(self) -> &'static str {
-        match self {
-            Self::Eva => "eva",
-            Self::Lob => "lob",
-            Self::Veriphone => "veriphone",
-        }
+        self.into()
     }
 
     /// The `Content-Type` of this provider's JSON answers.
@@ -57,6 +55,8 @@ pub(crate) struct Shared {
     dice: FaultDice,
     /// Lob's per-key request budget.
     pub(crate) lob_limits: RateLimiter,
+    /// Sub-millisecond delays: Tokio's timer would add up to 2 ms to each.
+    timer: PreciseTimer,
     /// Becomes `true` on shutdown; pending delays end when it does.
     stopping: watch::Sender<bool>,
 }
@@ -71,6 +71,7 @@ impl Shared {
             } else {
                 RateLimiter::unlimited()
             },
+            timer: PreciseTimer::start(),
             stopping: watch::Sender::new(false),
         }
     }
@@ -106,14 +107,14 @@ impl Shared {
         response
     }
 
-    /// Sleeps for `delay`, or until shutdown begins.
+    /// Sleeps for `delay` on the precise timer, or until shutdown begins.
     async fn pause(&self, delay: Duration) {
         if delay.is_zero() {
             return;
         }
         let mut stopping = self.stopping.subscribe();
         tokio::select! {
-            () = tokio::time::sleep(delay) => {}
+            () = self.timer.sleep_until(std::time::Instant::now() + delay) => {}
             // `self` owns the sender, so this only resolves on a real shutdown.
             _ = stopping.wait_for(|stop| *stop) => {}
         }

@@ -26,7 +26,7 @@ const REJECTED_KEYS: [&str; 1] = ["invalid"];
 
 /// The twelve fields, in the documented order.
 #[derive(Debug, Serialize)]
-struct Answer {
+struct VeriphoneBody {
     status: &'static str,
     phone: String,
     phone_valid: bool,
@@ -140,7 +140,7 @@ fn cookie_key(headers: &HeaderMap) -> Option<&str> {
         .map(|(_, value)| value)
 }
 
-fn verdict(number: &str, default_region: &str) -> Answer {
+fn verdict(number: &str, default_region: &str) -> VeriphoneBody {
     match phone::analyze(number, default_region) {
         Ok(facts) => from_facts(number, default_region, facts),
         Err(_) => {
@@ -153,7 +153,7 @@ fn verdict(number: &str, default_region: &str) -> Answer {
                 (false, true) => (format!("+{digits}"), format!("+{digits}")),
                 (false, false) => (format!("+{prefix} {digits}"), format!("+{prefix}{digits}")),
             };
-            Answer {
+            VeriphoneBody {
                 status: "success",
                 phone: number.to_owned(),
                 phone_valid: false,
@@ -171,9 +171,9 @@ fn verdict(number: &str, default_region: &str) -> Answer {
     }
 }
 
-fn from_facts(number: &str, default_region: &str, facts: PhoneFacts) -> Answer {
+fn from_facts(number: &str, default_region: &str, facts: PhoneFacts) -> VeriphoneBody {
     let region = facts.region.unwrap_or(default_region);
-    Answer {
+    VeriphoneBody {
         status: "success",
         phone: number.to_owned(),
         phone_valid: facts.valid,

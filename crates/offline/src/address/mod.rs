@@ -67,7 +67,9 @@ impl AddressVerdict {
 ///
 /// * ZIP (its first 5 digits) not in the table, malformed, or inactive → `zip`;
 /// * ZIP of another state → `state` and `zip`; a state that is no USPS code or name → `state`;
-/// * city not the ZIP's primary or an acceptable name → `city` (an empty city too);
+/// * city not the ZIP's primary or an acceptable name → `city` (an empty city too), unless the
+///   ZIP is of another state: then the ZIP is the likelier culprit, and a city compared with
+///   the wrong ZIP's names would only add a second puzzle to one cause;
 /// * street line without house number or street name → `street`;
 /// * a PO-box-only ZIP with a street line that is not a PO box → `street`.
 ///
@@ -89,11 +91,16 @@ pub fn assess(input: &TypedAddress<'_>) -> AddressVerdict {
         }
         Some(record) => {
             faults.zip = !record.active;
-            if state.is_some_and(|s| s.code() != record.state) {
+            let other_state = state.is_some_and(|s| s.code() != record.state);
+            if other_state {
                 faults.state = true;
                 faults.zip = true;
             }
-            faults.city = !record.city_matches(input.city);
+            faults.city = if other_state {
+                input.city.trim().is_empty()
+            } else {
+                !record.city_matches(input.city)
+            };
             if record.kind == ZipKind::PoBox && street.as_ref().is_some_and(|s| !s.po_box) {
                 faults.street = true;
             }

@@ -45,8 +45,8 @@ fn verdicts_flag_only_the_fields_at_fault() {
         ),
         (
             input("1600 Huron Pkwy", "Detroit", "MI", "12345"),
-            faults(false, true, true, true),
-            "tutorial: 12345 is Schenectady NY, so zip, state and city",
+            faults(false, false, true, true),
+            "tutorial: 12345 is Schenectady NY, so zip and state (one cause, not the city too)",
         ),
         (
             input("1600 Huron Pkwy", "Ann Arbor", "MI", "48105"),

@@ -15,11 +15,14 @@
 //! `xn--bcher-kva.de`), which also lower-cases it and maps full-width dots.
 
 mod lists;
+mod mailbox;
 #[cfg(test)]
 mod tests;
 mod typo;
 
 use email_address::{EmailAddress, Options};
+
+pub use mailbox::MailboxRule;
 
 /// An input longer than this cannot be a valid address even after IDN conversion shrinks it
 /// (a full-width or upper-case Unicode domain maps to fewer bytes); checked before any parsing.
@@ -48,8 +51,26 @@ pub struct EmailFacts {
     /// The local part names a function (`admin`, `no-reply`, …), not a person.
     pub role: bool,
     /// The full corrected address when the domain looks like a typo of a free-mail domain
-    /// (`john@gmial.com` → `john@gmail.com`); `None` when the domain is itself known.
+    /// (`jane.doe@gmial.com` → `jane.doe@gmail.com`); `None` when the domain is itself known,
+    /// or when the corrected address would break that provider's [`MailboxRule`].
     pub suggestion: Option<String>,
+}
+
+/// Top-level domains that are slips of `.com`, `.net` or `.org` and are not delegated in the
+/// DNS root zone, so no address under them can receive mail.
+const TLD_SLIPS: [&str; 11] = [
+    "cmo", "comm", "con", "cpm", "ent", "ner", "nte", "ocm", "ogr", "rog", "vom",
+];
+
+impl EmailFacts {
+    /// Whether the domain could receive mail, as far as offline data can tell: `false` only
+    /// for a TLD slip (`gmail.con`), which no DNS answers. A domain that merely looks like a
+    /// typo (`mailw.com`) may be a real one: that is for the suggestion to raise, not for this
+    /// verdict to decide.
+    pub fn domain_takes_mail(&self) -> bool {
+        let tld = self.domain.rsplit('.').next().unwrap_or("");
+        !TLD_SLIPS.contains(&tld)
+    }
 }
 
 /// Why a string is not an address a sign-up form should take.
@@ -61,6 +82,9 @@ pub enum EmailSyntaxError {
     TooLong,
     #[error("malformed")]
     Malformed,
+    /// Valid by the RFCs, but no mailbox the domain's provider hands out.
+    #[error("not a {} mailbox name", .0.provider())]
+    Mailbox(MailboxRule),
 }
 
 /// Checks the syntax of `input` and gathers the offline facts about it.
@@ -87,7 +111,13 @@ pub fn analyze(input: &str) -> Result<EmailFacts, EmailSyntaxError> {
     if EmailAddress::parse_with_options(&address, options).is_err() {
         return Err(EmailSyntaxError::Malformed);
     }
-    let suggestion = typo::suggest_domain(&domain).map(|fixed| format!("{local}@{fixed}"));
+    if let Some(rule) = mailbox::broken_rule(local, &domain) {
+        return Err(EmailSyntaxError::Mailbox(rule));
+    }
+    // A "fix" the provider would refuse is no help.
+    let suggestion = typo::suggest_domain(&domain)
+        .filter(|fixed| mailbox::broken_rule(local, fixed).is_none())
+        .map(|fixed| format!("{local}@{fixed}"));
     Ok(EmailFacts {
         local: local.to_owned(),
         disposable: lists::is_disposable(&domain),

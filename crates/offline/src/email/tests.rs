@@ -220,9 +220,9 @@ fn length_limits_follow_the_rfcs() {
 fn flags_describe_the_domain_and_local_part() {
     // (input, disposable, webmail, role, why)
     let cases = [
-        ("jane@gmail.com", false, true, false, "free mail"),
+        ("jane.doe@gmail.com", false, true, false, "free mail"),
         (
-            "jane@GMAIL.com",
+            "jane.doe@GMAIL.com",
             false,
             true,
             false,
@@ -274,30 +274,88 @@ fn flags_describe_the_domain_and_local_part() {
 #[test]
 fn typos_of_free_mail_domains_get_a_suggestion() {
     let cases = [
-        ("john@gmial.com", Some("john@gmail.com"), "swapped letters"),
+        (
+            "john.doe@gmial.com",
+            Some("john.doe@gmail.com"),
+            "swapped letters",
+        ),
         (
             "John.Doe@gmail.con",
             Some("John.Doe@gmail.com"),
             "TLD slip keeps the local part",
         ),
         (
-            "jane@gmial.con",
-            Some("jane@gmail.com"),
+            "jane.doe@gmial.con",
+            Some("jane.doe@gmail.com"),
             "providers.md example",
         ),
         ("jane@yahooo.com", Some("jane@yahoo.com"), "extra letter"),
         ("jane@hotmail.co", Some("jane@hotmail.com"), "short TLD"),
-        ("jane@GMAIL.CON", Some("jane@gmail.com"), "upper case"),
-        ("jane@gmail.com", None, "correct"),
+        (
+            "jane.doe@GMAIL.CON",
+            Some("jane.doe@gmail.com"),
+            "upper case",
+        ),
+        ("jane.doe@gmail.com", None, "correct"),
         ("jane@acme.com", None, "unrelated"),
         ("jane@mailinator.com", None, "disposable, unrelated"),
         (
-            "john@gmial.com",
-            Some("john@gmail.com"),
-            "typo domain that is also on the disposable list",
+            "jane@gmial.com",
+            None,
+            "jane@gmail.com breaks Gmail's rule: no help to suggest it",
+        ),
+        (
+            "jane.doe@mailw.com",
+            Some("jane.doe@gmail.com"),
+            "a look-alike of a big provider is only suggested",
         ),
     ];
     for (input, expected, why) in cases {
         assert_eq!(ok(input).suggestion.as_deref(), expected, "{why}: {input}");
+    }
+}
+
+#[test]
+fn a_mailbox_name_a_big_provider_never_hands_out_is_refused() {
+    let cases = [
+        (
+            "a@gmail.com",
+            MailboxRule::Gmail,
+            "the tutorial's demo address",
+        ),
+        ("jane@googlemail.com", MailboxRule::Gmail, "four letters"),
+        ("1jane@yahoo.com", MailboxRule::Yahoo, "starts with a digit"),
+        (
+            "jane!doe@outlook.com",
+            MailboxRule::Microsoft,
+            "exclamation mark",
+        ),
+    ];
+    for (input, rule, why) in cases {
+        assert_eq!(
+            analyze(input),
+            Err(EmailSyntaxError::Mailbox(rule)),
+            "{why}"
+        );
+    }
+    assert!(analyze("jane.doe+news@gmail.com").is_ok(), "a tag is fine");
+}
+
+#[test]
+fn only_a_tld_slip_says_the_domain_takes_no_mail() {
+    let cases = [
+        ("jane.doe@gmail.con", false, "no .con in the root zone"),
+        ("jane@example.cmo", false, "no .cmo either"),
+        (
+            "jane.doe@mailw.com",
+            true,
+            "a look-alike domain may be real",
+        ),
+        ("jane@yaho.com", true, "a typo of yahoo.com may be real"),
+        ("jane@example.co", true, "Colombia"),
+        ("jane@example.om", true, "Oman"),
+    ];
+    for (input, takes_mail, why) in cases {
+        assert_eq!(ok(input).domain_takes_mail(), takes_mail, "{why}: {input}");
     }
 }

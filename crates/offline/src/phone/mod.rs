@@ -30,8 +30,9 @@ use rlibphonenumber::{
 /// extension, and it bounds the work the parser's regular expressions do.
 const MAX_INPUT_CHARS: usize = 64;
 
-/// libphonenumber's number types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// libphonenumber's number types, named on the wire as Veriphone names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum PhoneKind {
     Mobile,
     FixedLine,
@@ -52,20 +53,7 @@ pub enum PhoneKind {
 impl PhoneKind {
     /// Veriphone's `phone_type` string.
     pub fn wire_name(self) -> &'static str {
-        match self {
-            Self::Mobile => "mobile",
-            Self::FixedLine => "fixed_line",
-            Self::FixedLineOrMobile => "fixed_line_or_mobile",
-            Self::TollFree => "toll_free",
-            Self::PremiumRate => "premium_rate",
-            Self::SharedCost => "shared_cost",
-            Self::Voip => "voip",
-            Self::PersonalNumber => "personal_number",
-            Self::Pager => "pager",
-            Self::Uan => "uan",
-            Self::Voicemail => "voicemail",
-            Self::Unknown => "unknown",
-        }
+        self.into()
     }
 
     fn from_lib(kind: PhoneNumberType) -> Self {

@@ -42,7 +42,9 @@ pub(crate) fn verify(fields: &Fields) -> UsVerification {
 
     let mut c = Components {
         city: match record {
-            Some(r) if verdict.faults.city => r.city.to_uppercase(),
+            // The ZIP's own city wherever the typed one is not among its names (Lob matches
+            // on the ZIP), whether or not the verdict blames the city for it.
+            Some(r) if !r.city_matches(input.city) => r.city.to_uppercase(),
             _ => upper(input.city),
         },
         state: match record {

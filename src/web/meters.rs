@@ -1,42 +1,10 @@
-//! Handles for the request and provider-call metrics, each registered once and then reused.
-//! `counter!` with labels builds, hashes and looks up its key on every use: eight times per
-//! submission, a few percent of the server's CPU (bench/FINDINGS.md, "The request path's own work").
+//! Request metrics by route template and status, each handle registered once and then reused.
 
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 use metrics::{Counter, Histogram, counter, histogram};
-
-use crate::checks::{CheckKind, Outcome};
-
-/// Per provider: a call counter for each outcome, and the calls' durations.
-pub struct CallMeters {
-    calls: [[Counter; Outcome::ALL.len()]; CheckKind::ALL.len()],
-    durations: [Histogram; CheckKind::ALL.len()],
-}
-
-impl CallMeters {
-    /// Registers every series with the process's recorder (install it first).
-    pub fn register() -> CallMeters {
-        CallMeters {
-            calls: CheckKind::ALL.map(|kind| {
-                Outcome::ALL.map(|outcome| {
-                    counter!("vouch_provider_calls_total",
-                        "provider" => kind.provider(), "outcome" => outcome.name())
-                })
-            }),
-            durations: CheckKind::ALL.map(|kind| {
-                histogram!("vouch_provider_call_duration_seconds", "provider" => kind.provider())
-            }),
-        }
-    }
-
-    pub fn record(&self, kind: CheckKind, outcome: Outcome, took: Duration) {
-        self.calls[kind as usize][outcome as usize].increment(1);
-        self.durations[kind as usize].record(took.as_secs_f64());
-    }
-}
 
 /// Statuses kept per route; beyond that, a rare status is counted without a kept handle.
 const STATUSES_PER_ROUTE: usize = 32;
@@ -94,51 +62,8 @@ impl RequestMeters {
 
 #[cfg(test)]
 mod tests {
-    use metrics_exporter_prometheus::PrometheusBuilder;
-
     use super::*;
-
-    /// Series as the exporter renders them, recorded through kept handles.
-    fn rendered(record: impl FnOnce()) -> String {
-        let recorder = PrometheusBuilder::new().build_recorder();
-        let handle = recorder.handle();
-        metrics::with_local_recorder(&recorder, record);
-        handle.render()
-    }
-
-    /// Every provider × outcome pair recorded a different number of times lands on its own
-    /// series: `record` indexes by declaration order, `register` by `ALL`'s order.
-    #[test]
-    fn provider_calls_are_counted_by_provider_and_outcome() {
-        let pairs = || {
-            CheckKind::ALL
-                .into_iter()
-                .flat_map(|k| Outcome::ALL.map(|o| (k, o)))
-                .zip(1..)
-        };
-        let text = rendered(|| {
-            let meters = CallMeters::register();
-            for ((kind, outcome), times) in pairs() {
-                for _ in 0..times {
-                    meters.record(kind, outcome, Duration::from_millis(5));
-                }
-            }
-        });
-        for ((kind, outcome), times) in pairs() {
-            let series = format!(
-                r#"vouch_provider_calls_total{{provider="{}",outcome="{}"}} "#,
-                kind.provider(),
-                outcome.name()
-            );
-            let value = text.lines().find_map(|l| l.strip_prefix(series.as_str()));
-            assert_eq!(value, Some(times.to_string().as_str()), "{series}\n{text}");
-        }
-        // veriphone's outcomes are the last six pairs: 13 + … + 18 calls.
-        let veriphone = (13..=18).sum::<u32>();
-        assert!(text.contains(&format!(
-            r#"vouch_provider_call_duration_seconds_count{{provider="veriphone"}} {veriphone}"#
-        )));
-    }
+    use crate::telemetry::rendered;
 
     #[test]
     fn requests_are_counted_by_route_and_status_past_the_kept_handles() {

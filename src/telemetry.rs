@@ -1,7 +1,5 @@
 //! Logs (tracing) and metrics (Prometheus), each installed once per process.
 
-pub mod meters;
-
 use std::sync::OnceLock;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -37,4 +35,14 @@ pub fn metrics_handle() -> PrometheusHandle {
             handle
         })
         .clone()
+}
+
+/// What `record` wrote, as the exporter renders it, on a recorder of its own (tests only: the
+/// process's global one is shared by every test).
+#[cfg(test)]
+pub(crate) fn rendered(record: impl FnOnce()) -> String {
+    let recorder = PrometheusBuilder::new().build_recorder();
+    let handle = recorder.handle();
+    metrics::with_local_recorder(&recorder, record);
+    handle.render()
 }
