@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
-use metrics::{Counter, Histogram, counter, histogram};
+use metrics::{Counter, Gauge, Histogram, counter, gauge, histogram};
 
 use crate::checks::{CheckKind, Outcome};
+use crate::store::outbox::QueueStats;
 
 /// Per provider: a call counter for each outcome, and the calls' durations.
 pub struct CallMeters {
@@ -89,6 +90,53 @@ impl RequestMeters {
         if !kept && meters.by_status.len() < STATUSES_PER_ROUTE {
             meters.by_status.push((status, requests));
         }
+    }
+}
+
+/// Sign-ups kept, by whether the address was new (`vouch_signups_total{kind}`).
+pub struct SignupMeters {
+    pub new: Counter,
+    pub repeat: Counter,
+}
+
+impl SignupMeters {
+    pub fn register() -> SignupMeters {
+        SignupMeters {
+            new: counter!("vouch_signups_total", "kind" => "new"),
+            repeat: counter!("vouch_signups_total", "kind" => "repeat"),
+        }
+    }
+}
+
+/// The email worker's outcomes and the outbox as it stands.
+pub struct MailMeters {
+    pub sent: Counter,
+    /// Attempts that failed and were scheduled again.
+    pub retried: Counter,
+    /// Jobs given up on (attempts spent, or refused for good).
+    pub failed: Counter,
+    queue_depth: Gauge,
+    queue_oldest: Gauge,
+    jobs_failed: Gauge,
+}
+
+impl MailMeters {
+    pub fn register() -> MailMeters {
+        let emails = |result: &'static str| counter!("vouch_emails_total", "result" => result);
+        MailMeters {
+            sent: emails("sent"),
+            retried: emails("retried"),
+            failed: emails("failed"),
+            queue_depth: gauge!("vouch_email_queue_depth"),
+            queue_oldest: gauge!("vouch_email_queue_oldest_seconds"),
+            jobs_failed: gauge!("vouch_email_jobs_failed"),
+        }
+    }
+
+    pub fn queue(&self, stats: &QueueStats) {
+        self.queue_depth.set(stats.queued as f64);
+        self.queue_oldest.set(stats.oldest_seconds);
+        self.jobs_failed.set(stats.failed as f64);
     }
 }
 
