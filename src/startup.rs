@@ -1,5 +1,6 @@
-//! Builds the application from settings — HTTP client, engine, embedded sandbox, router,
-//! bound listener — and runs it until a shutdown signal, with a bounded grace period.
+//! Builds the application from settings — HTTP client, engine, embedded sandbox, database,
+//! email worker, router, bound listener — and runs it until a shutdown signal, with a bounded
+//! grace period.
 
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
@@ -8,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
 use crate::checks::engine::Engine;
 use crate::checks::eva::EvaClient;
@@ -15,9 +17,13 @@ use crate::checks::lob::LobClient;
 use crate::checks::provider::Transport;
 use crate::checks::veriphone::VeriphoneClient;
 use crate::config::{Settings, Target};
-use crate::telemetry::meters::CallMeters;
+use crate::mail::worker::Worker;
+use crate::mail::{Delivery, Smtp};
+use crate::store::Store;
+use crate::telemetry::meters::{CallMeters, MailMeters, SignupMeters};
 use crate::telemetry::metrics_handle;
-use crate::web::{self, state::AppState};
+use crate::web;
+use crate::web::state::{AppState, Signups};
 use vouch_sandbox::SandboxHandle;
 
 pub struct App {
@@ -26,6 +32,9 @@ pub struct App {
     grace: Duration,
     /// Kept alive as long as the app; stops the embedded sandbox when the app ends.
     sandbox: Option<SandboxHandle>,
+    store: Store,
+    /// Started by `run_until`, so email goes out only while the app serves.
+    worker: Worker,
 }
 
 impl App {
@@ -72,19 +81,63 @@ impl App {
             meters: CallMeters::register(),
         };
         spawn_metrics_upkeep(metrics.clone());
+        let store = Store::open(&settings.database_url)
+            .await
+            .context("opening the database (DATABASE_URL)")?;
+        let mail = &settings.mail;
+        let delivery = match &mail.smtp_url {
+            Some(url) => Delivery::Smtp(
+                Smtp::new(url, mail.worker.send_timeout).context("setting up SMTP_URL")?,
+            ),
+            None => Delivery::Mailbox,
+        };
+        match &delivery {
+            Delivery::Smtp(smtp) => tracing::info!(
+                database = store.backend().name(),
+                smtp_host = smtp.host(),
+                "sign-ups kept; email sent by SMTP"
+            ),
+            Delivery::Mailbox => tracing::info!(
+                database = store.backend().name(),
+                "sign-ups kept; email kept in the mailbox at /mailbox (no SMTP_URL)"
+            ),
+        }
+        let wake = Arc::new(Notify::new());
+        let signups = Signups {
+            store: store.clone(),
+            wake: wake.clone(),
+            meters: SignupMeters::register(),
+            mailbox_open: matches!(delivery, Delivery::Mailbox),
+        };
         let state = AppState {
             engine: Arc::new(engine),
             metrics,
             requests: Arc::default(),
+            signups: Arc::new(signups),
         };
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("binding {}", settings.listen))?;
+        let public_url = match &mail.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://{}", listener.local_addr()?),
+        };
+        let worker = Worker {
+            store: store.clone(),
+            delivery,
+            from: mail.from.clone(),
+            public_url,
+            settings: mail.worker.clone(),
+            wake,
+            meters: Arc::new(MailMeters::register()),
+        };
         Ok(App {
             listener,
             router: web::router(state),
             grace: settings.shutdown_grace,
             sandbox,
+            store,
+            worker,
         })
     }
 
@@ -103,6 +156,7 @@ impl App {
             shutdown.await;
             let _ = stopping.send(());
         };
+        let worker = self.worker.spawn();
         let server = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(signal)
             .into_future();
@@ -118,6 +172,15 @@ impl App {
                 tracing::warn!(grace = ?self.grace, "shutdown grace elapsed with requests still in flight");
             }
         }
+        // The worker finishes the emails in hand (each bounded by the send timeout); a job
+        // cut off here is taken again once its lease runs out.
+        if tokio::time::timeout(self.grace, worker.stop())
+            .await
+            .is_err()
+        {
+            tracing::warn!("the email worker did not stop within the grace period");
+        }
+        self.store.close().await;
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown();
         }

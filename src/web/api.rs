@@ -40,7 +40,7 @@ pub async fn validate(
 }
 
 #[derive(Serialize)]
-struct ValidateResponse<'a> {
+pub(super) struct ValidateResponse<'a> {
     valid: bool,
     mode: Mode,
     elapsed_ms: f64,
@@ -49,7 +49,7 @@ struct ValidateResponse<'a> {
 }
 
 #[derive(Serialize)]
-struct CheckJson {
+pub(super) struct CheckJson {
     check: &'static str,
     provider: &'static str,
     start_ms: f64,
@@ -68,7 +68,7 @@ struct FieldJson<'a> {
 }
 
 /// The nine fields as a JSON object, in form order.
-struct FieldsJson<'a> {
+pub(super) struct FieldsJson<'a> {
     verdicts: &'a FieldVerdicts,
     suggestion: Option<&'a str>,
 }
@@ -98,27 +98,39 @@ fn round_ms(d: std::time::Duration) -> f64 {
     (ms(d) * 10.0).round() / 10.0
 }
 
+impl<'a> FieldsJson<'a> {
+    pub(super) fn of(report: &'a Report) -> Self {
+        FieldsJson {
+            verdicts: &report.fields,
+            suggestion: report.email_suggestion.as_deref(),
+        }
+    }
+}
+
+impl CheckJson {
+    pub(super) fn all(report: &Report) -> Vec<CheckJson> {
+        report
+            .checks
+            .iter()
+            .map(|c| CheckJson {
+                check: CheckKind::name(c.kind),
+                provider: c.kind.provider(),
+                start_ms: round_ms(c.start),
+                duration_ms: round_ms(c.duration),
+                outcome: c.outcome,
+            })
+            .collect()
+    }
+}
+
 impl<'a> From<&'a Report> for ValidateResponse<'a> {
     fn from(report: &'a Report) -> Self {
         ValidateResponse {
             valid: report.valid(),
             mode: report.mode,
             elapsed_ms: round_ms(report.elapsed),
-            fields: FieldsJson {
-                verdicts: &report.fields,
-                suggestion: report.email_suggestion.as_deref(),
-            },
-            checks: report
-                .checks
-                .iter()
-                .map(|c| CheckJson {
-                    check: CheckKind::name(c.kind),
-                    provider: c.kind.provider(),
-                    start_ms: round_ms(c.start),
-                    duration_ms: round_ms(c.duration),
-                    outcome: c.outcome,
-                })
-                .collect(),
+            fields: FieldsJson::of(report),
+            checks: CheckJson::all(report),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod error;
 pub mod html;
 pub mod ops;
 pub mod pages;
+pub mod signups;
 pub mod state;
 pub mod timing;
 pub mod view;
@@ -35,12 +36,18 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT));
     let api = Router::new()
         .route("/api/v1/validate", post(api::validate))
+        .route("/api/v1/signups", post(signups::create))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
+    let signup = Router::new()
+        .route("/confirm/{token}", get(signups::confirm))
+        .route("/mailbox", get(signups::mailbox))
+        .route("/mailbox/{id}", get(signups::mailbox_email));
     let ops = Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/static/{file}", get(ops::asset));
     form.merge(api)
+        .merge(signup)
         .merge(ops)
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), ops::track))

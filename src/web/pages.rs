@@ -11,6 +11,7 @@ use axum::http::header::{self, HeaderName};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
+use super::signups::{Keeping, keep_if_valid};
 use super::state::AppState;
 use super::timing::{ms, server_timing};
 use super::view::FormPage;
@@ -59,10 +60,25 @@ async fn submit(
         Ok(Form(raw)) => raw,
         Err(rejection) => return unreadable(mode, &rejection),
     };
-    let report = state.engine.validate(&Submission::parse(&raw), mode).await;
+    let submission = Submission::parse(&raw);
+    let report = state.engine.validate(&submission, mode).await;
     log_submission(&report);
+    // The page is the same whether or not the address had signed up before.
+    let kept = keep_if_valid(&state, &submission, &report).await;
     let render_started = Instant::now();
-    let mut response = render(StatusCode::OK, &FormPage::new(mode, &raw, Some(&report)));
+    let mut page = FormPage::new(mode, &raw, Some(&report));
+    let status = match kept {
+        Keeping::NotValid => StatusCode::OK,
+        Keeping::Kept(_) => {
+            page.kept = true;
+            StatusCode::OK
+        }
+        Keeping::Failed => {
+            page.notice = Some("We couldn't save your sign-up, please try again.");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    };
+    let mut response = render(status, &page);
     let timing = server_timing(&report, &[("render", render_started.elapsed())]);
     response
         .headers_mut()

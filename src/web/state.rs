@@ -3,13 +3,43 @@
 use std::sync::Arc;
 
 use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::sync::Notify;
 
 use crate::checks::engine::Engine;
-use crate::telemetry::meters::RequestMeters;
+use crate::domain::form::Submission;
+use crate::store::signups::{Kept, NewSignup};
+use crate::store::{Store, StoreError};
+use crate::telemetry::meters::{RequestMeters, SignupMeters};
 
 #[derive(Clone)]
 pub struct AppState {
     pub engine: Arc<Engine>,
     pub metrics: PrometheusHandle,
     pub requests: Arc<RequestMeters>,
+    pub signups: Arc<Signups>,
+}
+
+/// Where valid submissions are kept, and the embedded mailbox when there is no SMTP server.
+pub struct Signups {
+    pub store: Store,
+    /// Wakes the email worker when a sign-up (and so an email job) is stored.
+    pub wake: Arc<Notify>,
+    pub meters: SignupMeters,
+    /// True without SMTP: `/mailbox` shows what would have been sent.
+    pub mailbox_open: bool,
+}
+
+impl Signups {
+    /// Keeps a submission the engine found valid, and wakes the worker for its email.
+    pub async fn keep(&self, submission: &Submission) -> Result<Kept, StoreError> {
+        let signup = NewSignup::from_submission(submission)?;
+        let kept = self.store.keep(&signup).await?;
+        self.wake.notify_one();
+        if kept.new {
+            self.meters.new.increment(1);
+        } else {
+            self.meters.repeat.increment(1);
+        }
+        Ok(kept)
+    }
 }

@@ -11,4 +11,5 @@ mod providers;
 mod resilience;
 mod sandbox;
 mod security;
+mod signups;
 mod timing;
