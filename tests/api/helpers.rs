@@ -406,3 +406,60 @@ pub fn captured_log() -> String {
         .map(|b| String::from_utf8_lossy(&b.lock().unwrap()).into_owned())
         .unwrap_or_default()
 }
+
+/// A fresh database on the PostgreSQL of `VOUCH_TEST_POSTGRES_URL` (the role may create
+/// databases); `None`, saying so, when the variable is not set.
+pub async fn postgres_database() -> Option<String> {
+    use sqlx::Connection;
+    let Ok(base) = std::env::var("VOUCH_TEST_POSTGRES_URL") else {
+        eprintln!("skipping: VOUCH_TEST_POSTGRES_URL not set");
+        return None;
+    };
+    let name = format!("vouch_test_{}", vouch::store::ids::new_id().unwrap());
+    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let mut url = reqwest::Url::parse(&base).unwrap();
+    url.set_path(&name);
+    Some(url.to_string())
+}
+
+/// The SMTP sink of `VOUCH_TEST_SMTP_URL`, which writes each delivery into the directory
+/// `VOUCH_TEST_SMTP_DIR` (tests/services/smtp-sink); `None`, saying so, when not set.
+pub fn smtp_sink() -> Option<(String, PathBuf)> {
+    match (
+        std::env::var("VOUCH_TEST_SMTP_URL"),
+        std::env::var("VOUCH_TEST_SMTP_DIR"),
+    ) {
+        (Ok(url), Ok(dir)) => Some((url, dir.into())),
+        _ => {
+            eprintln!("skipping: VOUCH_TEST_SMTP_URL / VOUCH_TEST_SMTP_DIR not set");
+            None
+        }
+    }
+}
+
+/// The messages in the sink's directory addressed to `recipient`, waiting (at most 15 s)
+/// until there are at least `n`.
+pub async fn sink_messages(dir: &std::path::Path, recipient: &str, n: usize) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "eml") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                if text.lines().next().is_some_and(|l| l.contains(recipient)) {
+                    found.push(text);
+                }
+            }
+        }
+        if found.len() >= n || started.elapsed() > Duration::from_secs(15) {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

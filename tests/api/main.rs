@@ -3,9 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod backends;
 mod form;
 mod helpers;
 mod ops;
+mod outbox;
 mod process;
 mod providers;
 mod resilience;
