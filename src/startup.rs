@@ -122,8 +122,11 @@ impl App {
             Some(url) => url.clone(),
             None => format!("http://{}", listener.local_addr()?),
         };
+        let worker_store = Store::open_for_worker(&settings.database_url)
+            .await
+            .context("opening the database for the email worker")?;
         let worker = Worker {
-            store: store.clone(),
+            store: worker_store,
             delivery,
             from: mail.from.clone(),
             public_url,

@@ -133,6 +133,7 @@ impl Worker {
                 () = tokio::time::sleep(self.settings.poll_interval) => {}
             }
         }
+        self.store.close().await;
         tracing::info!("email worker stopped");
     }
 

@@ -69,6 +69,13 @@ pub enum StoreError {
     Incomplete(&'static str),
 }
 
+/// Who a pool serves: its size differs.
+#[derive(Clone, Copy)]
+enum Role {
+    Web,
+    Worker,
+}
+
 /// A pool on one database, and which kind it is. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -87,18 +94,46 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Connects, creating a SQLite file if it is missing, and brings the schema up to date.
     pub async fn open(url: &SecretString) -> Result<Store, StoreError> {
+        let store = Store::connect(url, Role::Web).await?;
+        MIGRATOR.run(&store.pool).await?;
+        Ok(store)
+    }
+
+    /// A second, small pool on the same database for the email worker, so that marking an
+    /// email sent never waits behind web requests for a connection: that wait is the window in
+    /// which a crash sends an email twice. Open it after [`Store::open`].
+    pub async fn open_for_worker(url: &SecretString) -> Result<Store, StoreError> {
+        Store::connect(url, Role::Worker).await
+    }
+
+    async fn connect(url: &SecretString, role: Role) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let url = url.expose_secret();
         let backend = Backend::of(url).ok_or(StoreError::UnsupportedUrl)?;
-        let (url, connections) = match backend {
+        let (url, connections) = match (backend, role) {
             // One writer at a time: a few connections queue in the pool instead of spinning
             // in SQLite's busy handler. sqlx sets a 5 s busy timeout on each.
-            Backend::Sqlite => (create_if_missing(url), 4),
-            Backend::Postgres => (url.to_owned(), 16),
+            (Backend::Sqlite, Role::Web) => (create_if_missing(url), 4),
+            (Backend::Postgres, Role::Web) => (url.to_owned(), 16),
+            (Backend::Sqlite, Role::Worker) => (create_if_missing(url), 1),
+            (Backend::Postgres, Role::Worker) => (url.to_owned(), 4),
         };
         let pool = AnyPoolOptions::new()
             .max_connections(connections)
             .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // In WAL mode, NORMAL syncs at checkpoints rather than at every commit
+                        // (5 ms each on this project's machines): a killed process loses
+                        // nothing; a power cut may undo the last commits, never corrupt.
+                        sqlx::query("PRAGMA synchronous = NORMAL")
+                            .execute(conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(&url)
             .await?;
         if backend == Backend::Sqlite {
@@ -108,7 +143,6 @@ impl Store {
                 .fetch_optional(&pool)
                 .await?;
         }
-        MIGRATOR.run(&pool).await?;
         Ok(Store { pool, backend })
     }
 
