@@ -120,6 +120,10 @@ pub struct ServeArgs {
     /// Sender of outgoing mail.
     #[arg(long, env = "VOUCH_MAIL_FROM", default_value = "vouch <no-reply@localhost>", value_parser = mailbox)]
     pub mail_from: lettre::message::Mailbox,
+    /// Emails sent at once by this process. More is faster through a distant server; each
+    /// one in flight when the process dies may be delivered twice.
+    #[arg(long, env = "VOUCH_MAIL_CONCURRENCY", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub mail_concurrency: u32,
     /// Base URL of links in emails (default: http://<listen address>).
     #[arg(long, env = "VOUCH_PUBLIC_URL", value_parser = base_url)]
     pub public_url: Option<String>,

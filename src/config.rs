@@ -121,7 +121,10 @@ impl Settings {
                 smtp_url: args.smtp_url.clone(),
                 from: args.mail_from.clone(),
                 public_url: args.public_url.clone(),
-                worker: WorkerSettings::default(),
+                worker: WorkerSettings {
+                    batch: args.mail_concurrency,
+                    ..WorkerSettings::default()
+                },
             },
         };
         if Backend::of(settings.database_url.expose_secret()).is_none() {

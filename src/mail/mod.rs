@@ -17,13 +17,15 @@ use secrecy::{ExposeSecret, SecretString};
 pub struct WorkerSettings {
     /// Longest sleep between two looks at the outbox (a new sign-up wakes it sooner).
     pub poll_interval: Duration,
-    /// Jobs taken per claim, sent concurrently.
+    /// Jobs taken per claim, sent concurrently. Each email in flight when the process dies
+    /// may arrive twice (accepted, not yet marked), so this bounds the duplicates per crash.
     pub batch: u32,
     /// How long a claim holds a job; a dead worker's job is taken again after it.
     pub lease: Duration,
     /// Bound on one SMTP delivery, connection included; well inside the lease.
     pub send_timeout: Duration,
-    /// Attempts before a job is left `failed`.
+    /// Attempts before a job is left `failed`. With the default backoff, 12 span about 5.7 h,
+    /// enough to ride out an outage of the mail server.
     pub max_attempts: u32,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
@@ -33,10 +35,10 @@ impl Default for WorkerSettings {
     fn default() -> Self {
         WorkerSettings {
             poll_interval: Duration::from_secs(2),
-            batch: 16,
+            batch: 4,
             lease: Duration::from_secs(30),
             send_timeout: Duration::from_secs(10),
-            max_attempts: 8,
+            max_attempts: 12,
             backoff_base: Duration::from_secs(10),
             backoff_cap: Duration::from_secs(3600),
         }
