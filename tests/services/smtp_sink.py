@@ -3,7 +3,10 @@
 per delivery (the envelope's recipients first, as an X-Envelope-To line), so a test can count
 what arrived and find duplicates. Runs until killed.
 
-    smtp_sink.py --port 2525 --dir /tmp/sink
+    smtp_sink.py --port 2525 --dir /tmp/sink [--delay-ms 100]
+
+--delay-ms makes it as slow as a distant mail server: each message is accepted that long after
+its data arrived (the file is written, then 250 is answered).
 """
 
 import argparse
@@ -16,10 +19,12 @@ from aiosmtpd.smtp import SMTP
 
 
 class Saver:
-    def __init__(self, directory):
+    def __init__(self, directory, delay):
         self.directory = directory
+        self.delay = delay
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
         name = f"{time.time_ns()}-{uuid.uuid4().hex}.eml"
         tmp = os.path.join(self.directory, "." + name)
         with open(tmp, "wb") as f:
@@ -35,9 +40,10 @@ async def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", required=True)
+    parser.add_argument("--delay-ms", type=float, default=0)
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
-    handler = Saver(args.dir)
+    handler = Saver(args.dir, args.delay_ms / 1000)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         lambda: SMTP(handler, enable_SMTPUTF8=True, hostname="sink"), args.host, args.port
