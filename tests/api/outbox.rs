@@ -144,3 +144,38 @@ async fn a_sign_up_stored_while_no_worker_runs_gets_its_email_after_a_restart() 
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(app.mailbox().await.len(), 1, "exactly once");
 }
+
+#[tokio::test]
+async fn an_expired_link_is_spent_and_confirms_nothing() {
+    use vouch::store::ids::Token;
+    use vouch::store::outbox::IssuedToken;
+    use vouch::store::signups::Confirmation;
+    let store = sqlite_store().await;
+    store.keep(&person(1)).await.unwrap();
+    let now = now_us();
+    let job = store
+        .claim("a", now, now + LEASE, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    let (expired, fresh) = (Token::generate().unwrap(), Token::generate().unwrap());
+    let issue = |token, expires_at| store.issue_token(&job, IssuedToken { token, expires_at });
+    issue(&expired, now - 1).await.unwrap();
+    issue(&fresh, now + LEASE).await.unwrap();
+    assert_eq!(
+        store.confirm(&expired.secret).await.unwrap(),
+        Confirmation::Spent
+    );
+    assert_eq!(
+        store.confirm(&fresh.secret).await.unwrap(),
+        Confirmation::Confirmed
+    );
+    assert_eq!(
+        store.confirm(&fresh.secret).await.unwrap(),
+        Confirmation::Spent
+    );
+    assert_eq!(
+        store.confirm(&"x".repeat(43)).await.unwrap(),
+        Confirmation::Unknown
+    );
+}
