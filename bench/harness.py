@@ -554,6 +554,8 @@ def run_mode(name, mode, cfg, deadline, seed_base):
     # vouch's documented setting for a plain-http provider it can multiplex over HTTP/2 (h2c);
     # the sandbox speaks it, the Python peers use their clients' HTTP/1.1 pools.
     env.setdefault("VOUCH_PROVIDER_H2C", "on")
+    # Valid submissions are kept as sign-ups: a fresh database per server run, not ROOT's.
+    env.setdefault("DATABASE_URL", f"sqlite://{cfg.logdir}/vouch-{mode}.db")
     sandbox = Proc(f"{name}-{mode}-sandbox", sandbox_cmd(cfg, sport), env, ROOT, cfg.logdir)
     server = None
     try:
