@@ -18,7 +18,8 @@ use super::backoff;
 use super::message::{ComposeError, compose, mailbox_of, to_message};
 use super::{Delivery, WorkerSettings, describe};
 use crate::store::ids::{TOKEN_TTL, Token, new_id};
-use crate::store::outbox::{IssuedToken, Job, StoredEmail};
+use crate::store::mailbox::StoredEmail;
+use crate::store::outbox::{IssuedToken, Job};
 use crate::store::{Store, StoreError, micros, now_us};
 use crate::telemetry::meters::MailMeters;
 

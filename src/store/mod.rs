@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod ids;
+pub mod mailbox;
 pub mod outbox;
 pub mod signups;
 

@@ -17,7 +17,7 @@ use super::timing::server_timing;
 use crate::checks::Mode;
 use crate::checks::report::Report;
 use crate::domain::form::{RawForm, Submission};
-use crate::store::outbox::StoredEmail;
+use crate::store::mailbox::StoredEmail;
 use crate::store::rfc3339;
 use crate::store::signups::{Confirmation, Kept, PENDING};
 
