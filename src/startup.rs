@@ -81,34 +81,8 @@ impl App {
             meters: CallMeters::register(),
         };
         spawn_metrics_upkeep(metrics.clone());
-        let store = Store::open(&settings.database_url)
-            .await
-            .context("opening the database (DATABASE_URL)")?;
-        let mail = &settings.mail;
-        let delivery = match &mail.smtp_url {
-            Some(url) => Delivery::Smtp(
-                Smtp::new(url, mail.worker.send_timeout).context("setting up SMTP_URL")?,
-            ),
-            None => Delivery::Mailbox,
-        };
-        match &delivery {
-            Delivery::Smtp(smtp) => tracing::info!(
-                database = store.backend().name(),
-                smtp_host = smtp.host(),
-                "sign-ups kept; email sent by SMTP"
-            ),
-            Delivery::Mailbox => tracing::info!(
-                database = store.backend().name(),
-                "sign-ups kept; email kept in the mailbox at /mailbox (no SMTP_URL)"
-            ),
-        }
-        let wake = Arc::new(Notify::new());
-        let signups = Signups {
-            store: store.clone(),
-            wake: wake.clone(),
-            meters: SignupMeters::register(),
-            mailbox_open: matches!(delivery, Delivery::Mailbox),
-        };
+        let (signups, mut worker) = open_signups(&settings).await?;
+        let store = signups.store.clone();
         let state = AppState {
             engine: Arc::new(engine),
             metrics,
@@ -118,22 +92,9 @@ impl App {
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("binding {}", settings.listen))?;
-        let public_url = match &mail.public_url {
-            Some(url) => url.clone(),
-            None => format!("http://{}", listener.local_addr()?),
-        };
-        let worker_store = Store::open_for_worker(&settings.database_url)
-            .await
-            .context("opening the database for the email worker")?;
-        let worker = Worker {
-            store: worker_store,
-            delivery,
-            from: mail.from.clone(),
-            public_url,
-            settings: mail.worker.clone(),
-            wake,
-            meters: Arc::new(MailMeters::register()),
-        };
+        if settings.mail.public_url.is_none() {
+            worker.public_url = format!("http://{}", listener.local_addr()?);
+        }
         Ok(App {
             listener,
             router: web::router(state),
@@ -189,6 +150,55 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// The database (migrated), how email leaves, and the worker that sends it: the worker has a
+/// pool of its own; the web side shares the other through [`Signups`].
+async fn open_signups(settings: &Settings) -> anyhow::Result<(Signups, Worker)> {
+    let store = Store::open(&settings.database_url)
+        .await
+        .context("opening the database (DATABASE_URL)")?;
+    let mail = &settings.mail;
+    let delivery = match &mail.smtp_url {
+        Some(url) => {
+            Delivery::Smtp(Smtp::new(url, mail.worker.send_timeout).context("setting up SMTP_URL")?)
+        }
+        None => Delivery::Mailbox,
+    };
+    let database = store.backend().name();
+    match &delivery {
+        Delivery::Smtp(smtp) => {
+            tracing::info!(
+                database,
+                smtp_host = smtp.host(),
+                "sign-ups kept; email sent by SMTP"
+            );
+        }
+        Delivery::Mailbox => tracing::info!(
+            database,
+            "sign-ups kept; email kept in the mailbox at /mailbox (no SMTP_URL)"
+        ),
+    }
+    let wake = Arc::new(Notify::new());
+    let signups = Signups {
+        store,
+        wake: wake.clone(),
+        meters: SignupMeters::register(),
+        mailbox_open: matches!(delivery, Delivery::Mailbox),
+    };
+    let worker = Worker {
+        store: Store::open_for_worker(&settings.database_url)
+            .await
+            .context("opening the database for the email worker")?,
+        delivery,
+        from: mail.from.clone(),
+        // Until the listener is bound, a configured URL or nothing.
+        public_url: mail.public_url.clone().unwrap_or_default(),
+        settings: mail.worker.clone(),
+        wake,
+        meters: Arc::new(MailMeters::register()),
+    };
+    Ok((signups, worker))
 }
 
 /// The Prometheus recorder needs periodic upkeep to drain histogram buffers.
