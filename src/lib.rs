@@ -13,6 +13,10 @@
 //! - [`checks`] `::{eva, lob, veriphone}` — one client per provider over one pooled HTTP client.
 //! - [`offline`] — phone metadata, the US ZIP table, email lists: used by local checks and the sandbox.
 //! - [`sandbox`] — wire-compatible simulations of the three providers, served over real HTTP.
+//! - [`store`] — a valid submission kept as a sign-up, with its email job in the same
+//!   transaction (an outbox); confirmation tokens; SQLite by default, PostgreSQL by URL.
+//! - [`mail`] — the background worker that drains the outbox to an SMTP server or the embedded
+//!   mailbox, with leases, retries and backoff.
 //! - [`cli`], [`config`], [`startup`], [`serve`], [`telemetry`] — flags and env, settings, wiring,
 //!   the accept loop, logs and metrics.
 
@@ -20,6 +24,8 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod mail;
 pub mod startup;
+pub mod store;
 pub mod telemetry;
 pub mod web;

@@ -1,5 +1,6 @@
-//! Builds the application from settings — HTTP client, engine, embedded sandbox, router,
-//! bound listener — and runs it until a shutdown signal, with a bounded grace period.
+//! Builds the application from settings — HTTP client, engine, embedded sandbox, database,
+//! email worker, router, bound listener — and runs it until a shutdown signal, with a bounded
+//! grace period.
 
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
@@ -8,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
 use crate::checks::engine::{Engine, Policy};
 use crate::checks::eva::EvaClient;
@@ -16,9 +18,14 @@ use crate::checks::meters::CallMeters;
 use crate::checks::provider::Transport;
 use crate::checks::veriphone::VeriphoneClient;
 use crate::config::{Settings, Target};
+use crate::mail::meters::MailMeters;
+use crate::mail::worker::Worker;
+use crate::mail::{Delivery, Smtp};
+use crate::store::Store;
 use crate::telemetry::metrics_handle;
 use crate::web;
-use crate::web::state::{AppState, ShutdownFlag};
+use crate::web::meters::SignupMeters;
+use crate::web::state::{AppState, ShutdownFlag, Signups};
 use vouch_sandbox::SandboxHandle;
 
 pub struct App {
@@ -28,6 +35,9 @@ pub struct App {
     shutdown: Arc<ShutdownFlag>,
     /// Kept alive as long as the app; stops the embedded sandbox when the app ends.
     sandbox: Option<SandboxHandle>,
+    store: Store,
+    /// Started by `run_until`, so email goes out only while the app serves.
+    worker: Worker,
 }
 
 impl App {
@@ -76,21 +86,29 @@ impl App {
         };
         spawn_metrics_upkeep(metrics.clone());
         let shutdown = Arc::new(ShutdownFlag::default());
+        let (signups, mut worker) = open_signups(&settings).await?;
+        let store = signups.store.clone();
         let state = AppState {
             engine: Arc::new(engine),
             metrics,
             requests: Arc::default(),
             shutdown: Arc::clone(&shutdown),
+            signups: Arc::new(signups),
         };
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("binding {}", settings.listen))?;
+        if settings.mail.public_url.is_none() {
+            worker.public_url = format!("http://{}", listener.local_addr()?);
+        }
         Ok(App {
             listener,
             router: web::router(state),
             grace: settings.shutdown_grace,
             shutdown,
             sandbox,
+            store,
+            worker,
         })
     }
 
@@ -116,6 +134,7 @@ impl App {
             flag.begin();
             let _ = stopping.send(());
         };
+        let worker = self.worker.spawn();
         let server = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(signal)
             .into_future();
@@ -131,11 +150,69 @@ impl App {
                 tracing::warn!(grace = ?self.grace, "shutdown grace elapsed with requests still in flight");
             }
         }
+        // The worker finishes the emails in hand (each bounded by the send timeout); a job
+        // cut off here is taken again once its lease runs out.
+        if tokio::time::timeout(self.grace, worker.stop())
+            .await
+            .is_err()
+        {
+            tracing::warn!("the email worker did not stop within the grace period");
+        }
+        self.store.close().await;
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown();
         }
         Ok(())
     }
+}
+
+/// The database (migrated), how email leaves, and the worker that sends it: the worker has a
+/// pool of its own; the web side shares the other through [`Signups`].
+async fn open_signups(settings: &Settings) -> anyhow::Result<(Signups, Worker)> {
+    let store = Store::open(&settings.database_url)
+        .await
+        .context("opening the database (DATABASE_URL)")?;
+    let mail = &settings.mail;
+    let delivery = match &mail.smtp_url {
+        Some(url) => {
+            Delivery::Smtp(Smtp::new(url, mail.worker.send_timeout).context("setting up SMTP_URL")?)
+        }
+        None => Delivery::Mailbox,
+    };
+    let database = store.backend().name();
+    match &delivery {
+        Delivery::Smtp(smtp) => {
+            tracing::info!(
+                database,
+                smtp_host = smtp.host(),
+                "sign-ups kept; email sent by SMTP"
+            );
+        }
+        Delivery::Mailbox => tracing::info!(
+            database,
+            "sign-ups kept; email kept in the mailbox at /mailbox (no SMTP_URL)"
+        ),
+    }
+    let wake = Arc::new(Notify::new());
+    let signups = Signups {
+        store,
+        wake: wake.clone(),
+        meters: SignupMeters::register(),
+        mailbox_open: matches!(delivery, Delivery::Mailbox),
+    };
+    let worker = Worker {
+        store: Store::open_for_worker(&settings.database_url)
+            .await
+            .context("opening the database for the email worker")?,
+        delivery,
+        from: mail.from.clone(),
+        // Until the listener is bound, a configured URL or nothing.
+        public_url: mail.public_url.clone().unwrap_or_default(),
+        settings: mail.worker.clone(),
+        wake,
+        meters: Arc::new(MailMeters::register()),
+    };
+    Ok((signups, worker))
 }
 
 /// The Prometheus recorder needs periodic upkeep to drain histogram buffers.

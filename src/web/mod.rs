@@ -10,6 +10,7 @@ pub mod meters;
 pub mod openapi;
 pub mod ops;
 pub mod pages;
+pub mod signups;
 pub mod state;
 pub mod timing;
 pub mod view;
@@ -42,12 +43,18 @@ pub fn router(state: AppState) -> Router {
         .route("/async", get(pages::show_async).post(pages::submit_async))
         .route("/compare", get(compare::show).post(compare::run))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT));
-    // POST /api/v1/validate and /api/v1/check/{group}, with their OpenAPI description.
+    // POST /api/v1/validate, /api/v1/check/{group} and /api/v1/signups, with their OpenAPI
+    // description.
     let (api, spec) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(api::routes())
+        .merge(signups::api_routes())
         .split_for_parts();
     let api = api.layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
     let docs = openapi::ApiDocs::new(&spec);
+    let signup = Router::new()
+        .route("/confirm/{token}", get(signups::confirm))
+        .route("/mailbox", get(signups::mailbox))
+        .route("/mailbox/{id}", get(signups::mailbox_email));
     let ops = Router::new()
         .route("/openapi.json", get(openapi::json).with_state(docs.clone()))
         .route("/docs", get(openapi::page).with_state(docs))
@@ -57,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(ops::asset));
     let mut app = form
         .merge(api)
+        .merge(signup)
         .merge(ops)
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), ops::track));

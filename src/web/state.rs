@@ -4,9 +4,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::sync::Notify;
 
-use super::meters::RequestMeters;
+use super::meters::{RequestMeters, SignupMeters};
 use crate::checks::engine::Engine;
+use crate::domain::form::Submission;
+use crate::store::signups::{Kept, NewSignup};
+use crate::store::{Store, StoreError};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -14,6 +18,7 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     pub requests: Arc<RequestMeters>,
     pub shutdown: Arc<ShutdownFlag>,
+    pub signups: Arc<Signups>,
 }
 
 /// Set once a graceful shutdown has begun, so that `/readyz` tells load balancers to send
@@ -28,5 +33,30 @@ impl ShutdownFlag {
 
     pub fn has_begun(&self) -> bool {
         self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Where valid submissions are kept, and the embedded mailbox when there is no SMTP server.
+pub struct Signups {
+    pub store: Store,
+    /// Wakes the email worker when a sign-up (and so an email job) is stored.
+    pub wake: Arc<Notify>,
+    pub meters: SignupMeters,
+    /// True without SMTP: `/mailbox` shows what would have been sent.
+    pub mailbox_open: bool,
+}
+
+impl Signups {
+    /// Keeps a submission the engine found valid, and wakes the worker for its email.
+    pub async fn keep(&self, submission: &Submission) -> Result<Kept, StoreError> {
+        let signup = NewSignup::from_submission(submission)?;
+        let kept = self.store.keep(&signup).await?;
+        self.wake.notify_one();
+        if kept.new {
+            self.meters.new.increment(1);
+        } else {
+            self.meters.repeat.increment(1);
+        }
+        Ok(kept)
     }
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod backends;
 mod check;
 mod compare;
 mod faults;
@@ -10,9 +11,11 @@ mod form;
 mod helpers;
 mod openapi;
 mod ops;
+mod outbox;
 mod process;
 mod providers;
 mod resilience;
 mod sandbox;
 mod security;
+mod signups;
 mod timing;
