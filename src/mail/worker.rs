@@ -16,12 +16,12 @@ use tokio::task::JoinHandle;
 
 use super::backoff;
 use super::message::{ComposeError, compose, mailbox_of, to_message};
+use super::meters::MailMeters;
 use super::{Delivery, WorkerSettings, describe};
 use crate::store::ids::{TOKEN_TTL, Token, new_id};
 use crate::store::mailbox::StoredEmail;
 use crate::store::outbox::{IssuedToken, Job};
 use crate::store::{Store, StoreError, micros, now_us};
-use super::meters::MailMeters;
 
 /// Everything the worker needs; built by startup.
 pub struct Worker {

@@ -12,7 +12,11 @@ async fn the_description_covers_every_json_endpoint_and_its_errors() {
     assert_eq!(resp.headers()["content-type"], "application/json");
     let spec: Value = resp.json().await.unwrap();
     assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/validate", "/api/v1/check/{group}", "/api/v1/signups"] {
+    for path in [
+        "/api/v1/validate",
+        "/api/v1/check/{group}",
+        "/api/v1/signups",
+    ] {
         let responses = &spec["paths"][path]["post"]["responses"];
         for status in ["200", "400", "401", "403", "413", "415", "422", "429"] {
             assert!(responses.get(status).is_some(), "{path} {status}");
