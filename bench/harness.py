@@ -691,6 +691,8 @@ def run_mode(name, mode, cfg, deadline, seed_base):
     # One load generator is one client: vouch's per-client rate limit would refuse it.
     env.setdefault("VOUCH_RATE_LIMIT", "off")
     env.setdefault("PEER_PROVIDER_TIMEOUT_S", str(PEER_TIMEOUT_S))
+    # Valid submissions are kept as sign-ups: a fresh database per server run, not ROOT's.
+    env.setdefault("DATABASE_URL", f"sqlite://{cfg.logdir}/vouch-{mode}.db")
     sandbox = Proc(f"{name}-{mode}-sandbox", sandbox_cmd(cfg, sport), env, ROOT, cfg.logdir)
     server = None
     try:

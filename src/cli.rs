@@ -45,6 +45,8 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Run the simulated providers (Eva, Lob, Veriphone) alone on one address.
     Sandbox(SandboxArgs),
+    /// Work on the stored sign-ups: export them, or forget one person.
+    Signups(SignupsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -162,6 +164,56 @@ pub struct ServeArgs {
     /// Serve /metrics on this address only (and 404 it on --listen).
     #[arg(long, env = "VOUCH_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
+    /// Where sign-ups are kept: `sqlite://FILE` (created if missing) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
+    pub database_url: SecretString,
+    /// SMTP server for outgoing mail: `smtps://user:pass@host`, `smtp://host?tls=required`
+    /// (STARTTLS) or `smtp://host:port` (plain). Unset: emails are kept in the mailbox at /mailbox.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<SecretString>,
+    /// Sender of outgoing mail.
+    #[arg(long, env = "VOUCH_MAIL_FROM", default_value = "vouch <no-reply@localhost>", value_parser = mailbox)]
+    pub mail_from: lettre::message::Mailbox,
+    /// Emails sent at once by this process. More is faster through a distant server; each
+    /// one in flight when the process dies may be delivered twice.
+    #[arg(long, env = "VOUCH_MAIL_CONCURRENCY", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub mail_concurrency: u32,
+    /// Base URL of links in emails (default: http://<listen address>).
+    #[arg(long, env = "VOUCH_PUBLIC_URL", value_parser = base_url)]
+    pub public_url: Option<String>,
+}
+
+/// `sqlite://vouch.db`: a file in the working directory, so a first run needs no setup.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://vouch.db";
+
+#[derive(Debug, Clone, Args)]
+pub struct SignupsArgs {
+    /// The database to work on, as for `serve`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true, global = true)]
+    pub database_url: SecretString,
+    #[command(subcommand)]
+    pub action: SignupsAction,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SignupsAction {
+    /// Write every sign-up to standard output, oldest first.
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+    },
+    /// Forget one person: their sign-up, its tokens, its queued emails and mailbox copies.
+    Delete {
+        /// The address they signed up with (any capitalisation).
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// RFC 4180 CSV with a header row; cells a spreadsheet would run as formulas are defused.
+    Csv,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -259,6 +311,11 @@ fn base_url(s: &str) -> Result<String, String> {
     }
 }
 
+fn mailbox(s: &str) -> Result<lettre::message::Mailbox, String> {
+    s.parse()
+        .map_err(|_| "must be an address like `vouch <no-reply@example.com>`".into())
+}
+
 fn rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
@@ -298,6 +355,8 @@ mod tests {
             ["vouch", "--api-open", "yes"],
             ["vouch", "--max-connections", "0"],
             ["vouch", "--metrics-listen", "localhost"],
+            ["vouch", "--mail-from", "nobody"],
+            ["vouch", "--public-url", "javascript:x"],
         ] {
             let err = Cli::try_parse_from(args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");
@@ -326,6 +385,15 @@ mod tests {
         assert!(!cli.serve.api_open);
         assert_eq!(cli.serve.max_connections, 10_000);
         assert_eq!(cli.serve.metrics_listen, None);
+        assert_eq!(
+            secrecy::ExposeSecret::expose_secret(&cli.serve.database_url),
+            "sqlite://vouch.db"
+        );
+        assert_eq!(
+            cli.serve.mail_from.to_string(),
+            "vouch <no-reply@localhost>"
+        );
+        assert!(cli.serve.smtp_url.is_none() && cli.serve.public_url.is_none());
     }
 
     #[test]
@@ -359,5 +427,43 @@ mod tests {
         assert!(open(&["--api-open"]));
         assert!(open(&["--api-open", "true"]));
         assert!(!open(&["--api-open", "false"]));
+    }
+
+    #[test]
+    fn signups_commands_take_the_database_before_or_after_the_action() {
+        for args in [
+            &[
+                "vouch",
+                "signups",
+                "--database-url",
+                "sqlite://x.db",
+                "export",
+            ][..],
+            &[
+                "vouch",
+                "signups",
+                "export",
+                "--format",
+                "csv",
+                "--database-url",
+                "sqlite://x.db",
+            ],
+        ] {
+            let Some(Command::Signups(s)) = Cli::try_parse_from(args).unwrap().command else {
+                panic!("{args:?}");
+            };
+            assert_eq!(
+                secrecy::ExposeSecret::expose_secret(&s.database_url),
+                "sqlite://x.db"
+            );
+        }
+        let cli = Cli::try_parse_from(["vouch", "signups", "delete", "--email", "a@b.co"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Signups(SignupsArgs {
+                action: SignupsAction::Delete { .. },
+                ..
+            }))
+        ));
     }
 }

@@ -9,6 +9,8 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::checks::OnProviderError;
 use crate::checks::policy::PolicySettings;
 use crate::cli::{ErrorPolicy, ProviderMode, ServeArgs, Switch};
+use crate::mail::{MailSettings, WorkerSettings, smtp_host};
+use crate::store::Backend;
 use crate::web::access::{ApiAccess, ApiTokens, BadTokens};
 use crate::web::client::TrustedProxies;
 use crate::web::ratelimit::RateLimit;
@@ -56,6 +58,9 @@ pub struct Settings {
     pub sandbox: SandboxOptions,
     /// HTTP/2 by prior knowledge to http:// providers (see `--provider-h2c`).
     pub provider_h2c: bool,
+    /// `sqlite://…` or `postgres://…`; secret, since it may hold a password.
+    pub database_url: SecretString,
+    pub mail: MailSettings,
     /// What keeps the service safe in public.
     pub protection: Protection,
 }
@@ -103,6 +108,12 @@ pub enum ConfigError {
     ApiTokens(BadTokens),
     #[error("VOUCH_METRICS_LISTEN must differ from VOUCH_LISTEN")]
     MetricsOnListen,
+    #[error("DATABASE_URL (--database-url) must start with sqlite:// or postgres://")]
+    DatabaseUrl,
+    #[error(
+        "SMTP_URL (--smtp-url) must be smtps://[user:password@]host[:port] or smtp://…[?tls=required]"
+    )]
+    SmtpUrl,
 }
 
 impl Settings {
@@ -169,7 +180,25 @@ impl Settings {
                 metrics_listen: args.metrics_listen,
                 ..Protection::default()
             },
+            database_url: args.database_url.clone(),
+            mail: MailSettings {
+                smtp_url: args.smtp_url.clone(),
+                from: args.mail_from.clone(),
+                public_url: args.public_url.clone(),
+                worker: WorkerSettings {
+                    batch: args.mail_concurrency,
+                    ..WorkerSettings::default()
+                },
+            },
         };
+        if Backend::of(settings.database_url.expose_secret()).is_none() {
+            return Err(ConfigError::DatabaseUrl);
+        }
+        if let Some(url) = &settings.mail.smtp_url
+            && smtp_host(url.expose_secret()).is_none()
+        {
+            return Err(ConfigError::SmtpUrl);
+        }
         if args.metrics_listen == Some(args.listen) {
             return Err(ConfigError::MetricsOnListen);
         }
@@ -328,6 +357,23 @@ mod tests {
     }
 
     #[test]
+    fn database_and_smtp_urls_are_checked_without_echoing_them() {
+        for (args, expected) in [
+            (
+                ["--database-url", "mysql://u:s3cr3t@h/db"],
+                ConfigError::DatabaseUrl,
+            ),
+            (["--smtp-url", "http://u:s3cr3t@h"], ConfigError::SmtpUrl),
+        ] {
+            let err = Settings::from_args(&serve_args(&args)).unwrap_err();
+            assert_eq!(err, expected);
+            assert!(!err.to_string().contains("s3cr3t"), "{err}");
+        }
+        let s = Settings::from_args(&serve_args(&["--smtp-url", "smtps://u:p@mail.example.com"]));
+        assert!(s.is_ok());
+    }
+
+    #[test]
     fn debug_output_redacts_keys() {
         let args = serve_args(&[
             "--providers",
@@ -338,6 +384,10 @@ mod tests {
             "s3cr3t-vp",
             "--api-tokens",
             "s3cr3t-token-1,s3cr3t-token-2",
+            "--database-url",
+            "postgres://vouch:s3cr3t-db@localhost/vouch",
+            "--smtp-url",
+            "smtps://vouch:s3cr3t-smtp@mail.example.com",
         ]);
         let shown = format!("{:?} {:?}", Settings::from_args(&args).unwrap(), args);
         assert!(!shown.contains("s3cr3t"), "{shown}");

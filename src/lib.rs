@@ -13,6 +13,10 @@
 //! - [`checks`] `::{eva, lob, veriphone}` — one client per provider over one pooled HTTP client.
 //! - [`offline`] — phone metadata, the US ZIP table, email lists: used by local checks and the sandbox.
 //! - [`sandbox`] — wire-compatible simulations of the three providers, served over real HTTP.
+//! - [`store`] — a valid submission kept as a sign-up, with its email job in the same
+//!   transaction (an outbox); confirmation tokens; SQLite by default, PostgreSQL by URL.
+//! - [`mail`] — the background worker that drains the outbox to an SMTP server or the embedded
+//!   mailbox, with leases, retries and backoff.
 //! - [`cli`], [`config`], [`startup`], [`telemetry`] — flags and env, settings, wiring, logs and
 //!   metrics; `serve`, start-up's own accept loop (header timeout, connection cap).
 
@@ -20,7 +24,9 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod mail;
 mod serve;
 pub mod startup;
+pub mod store;
 pub mod telemetry;
 pub mod web;

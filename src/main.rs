@@ -1,9 +1,13 @@
-//! The `vouch` binary: parse the command line, start logging, run `serve` or `sandbox`.
+//! The `vouch` binary: parse the command line, start logging, run `serve`, `sandbox` or
+//! `signups`.
 
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{CommandFactory, Parser};
-use vouch::cli::{Cli, Command, SandboxArgs, ServeArgs, Switch};
+use vouch::cli::{
+    Cli, Command, ExportFormat, SandboxArgs, ServeArgs, SignupsAction, SignupsArgs, Switch,
+};
 use vouch::config::Settings;
 use vouch::startup::{App, shutdown_signal};
 use vouch_sandbox::{FaultRates, SandboxOptions};
@@ -20,6 +24,7 @@ fn main() -> ExitCode {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(*args),
         Some(Command::Sandbox(args)) => sandbox(args),
+        Some(Command::Signups(args)) => signups(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -47,6 +52,31 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 fn sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     runtime()?.block_on(run_sandbox(args))
+}
+
+fn signups(args: SignupsArgs) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        let store = vouch::store::Store::open(&args.database_url)
+            .await
+            .context("opening the database (DATABASE_URL)")?;
+        match args.action {
+            SignupsAction::Export {
+                format: ExportFormat::Csv,
+            } => {
+                let count = store.export_csv(std::io::stdout().lock()).await?;
+                eprintln!("vouch: exported {count} sign-ups");
+            }
+            SignupsAction::Delete { email } => {
+                let gone = store.forget(&email).await?;
+                println!(
+                    "deleted {} sign-up(s), {} token(s), {} email job(s), {} mailbox cop(ies)",
+                    gone.signups, gone.tokens, gone.emails_queued, gone.mailbox_copies
+                );
+            }
+        }
+        store.close().await;
+        Ok(())
+    })
 }
 
 /// Tokio's multi-threaded runtime, one worker per CPU.

@@ -1,5 +1,6 @@
-//! Builds the application from settings — HTTP client, engine, embedded sandbox, router,
-//! bound listeners — and runs it until a shutdown signal, with a bounded grace period.
+//! Builds the application from settings — HTTP client, engine, embedded sandbox, database,
+//! email worker, router, bound listeners — and runs it until a shutdown signal, with a bounded
+//! grace period.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 use crate::checks::engine::{Engine, Policy};
 use crate::checks::eva::EvaClient;
@@ -17,10 +18,15 @@ use crate::checks::meters::CallMeters;
 use crate::checks::provider::Transport;
 use crate::checks::veriphone::VeriphoneClient;
 use crate::config::{Settings, Target};
+use crate::mail::meters::MailMeters;
+use crate::mail::worker::Worker;
+use crate::mail::{Delivery, Smtp};
 use crate::serve::{self, Limits};
+use crate::store::Store;
 use crate::telemetry::metrics_handle;
+use crate::web::meters::SignupMeters;
 use crate::web::ratelimit::{self, Limiter};
-use crate::web::state::{AppState, Guard, ShutdownFlag};
+use crate::web::state::{AppState, Guard, ShutdownFlag, Signups};
 use crate::web::{self, access::ApiAccess};
 use vouch_sandbox::SandboxHandle;
 
@@ -34,6 +40,9 @@ pub struct App {
     shutdown: Arc<ShutdownFlag>,
     /// Kept alive as long as the app; stops the embedded sandbox when the app ends.
     sandbox: Option<SandboxHandle>,
+    store: Store,
+    /// Started by `run_until`, so email goes out only while the app serves.
+    worker: Worker,
 }
 
 impl App {
@@ -93,11 +102,14 @@ impl App {
             tracing::warn!("an API token is shorter than 16 characters: easy to guess");
         }
         let shutdown = Arc::new(ShutdownFlag::default());
+        let (signups, mut worker) = open_signups(&settings).await?;
+        let store = signups.store.clone();
         let state = AppState {
             engine: Arc::new(engine),
             metrics,
             requests: Arc::default(),
             shutdown: Arc::clone(&shutdown),
+            signups: Arc::new(signups),
             guard: Arc::new(Guard {
                 limiter,
                 api: protection.api.clone(),
@@ -109,8 +121,12 @@ impl App {
             Some(addr) => Some((bind(addr).await?, web::metrics_router(state.clone()))),
             None => None,
         };
+        let listener = bind(settings.listen).await?;
+        if settings.mail.public_url.is_none() {
+            worker.public_url = format!("http://{}", listener.local_addr()?);
+        }
         Ok(App {
-            listener: bind(settings.listen).await?,
+            listener,
             router: web::router(state),
             metrics,
             limits: Limits {
@@ -120,6 +136,8 @@ impl App {
             grace: settings.shutdown_grace,
             shutdown,
             sandbox,
+            store,
+            worker,
         })
     }
 
@@ -151,6 +169,7 @@ impl App {
                 let _ = stopped.wait_for(|&stop| stop).await;
             }
         };
+        let worker = self.worker.spawn();
         let metrics = self.metrics.map(|(listener, router)| {
             tokio::spawn(serve::serve(listener, router, self.limits, stop()))
         });
@@ -173,11 +192,69 @@ impl App {
         if let Some(metrics) = metrics {
             metrics.abort();
         }
+        // The worker finishes the emails in hand (each bounded by the send timeout); a job
+        // cut off here is taken again once its lease runs out.
+        if tokio::time::timeout(self.grace, worker.stop())
+            .await
+            .is_err()
+        {
+            tracing::warn!("the email worker did not stop within the grace period");
+        }
+        self.store.close().await;
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown();
         }
         Ok(())
     }
+}
+
+/// The database (migrated), how email leaves, and the worker that sends it: the worker has a
+/// pool of its own; the web side shares the other through [`Signups`].
+async fn open_signups(settings: &Settings) -> anyhow::Result<(Signups, Worker)> {
+    let store = Store::open(&settings.database_url)
+        .await
+        .context("opening the database (DATABASE_URL)")?;
+    let mail = &settings.mail;
+    let delivery = match &mail.smtp_url {
+        Some(url) => {
+            Delivery::Smtp(Smtp::new(url, mail.worker.send_timeout).context("setting up SMTP_URL")?)
+        }
+        None => Delivery::Mailbox,
+    };
+    let database = store.backend().name();
+    match &delivery {
+        Delivery::Smtp(smtp) => {
+            tracing::info!(
+                database,
+                smtp_host = smtp.host(),
+                "sign-ups kept; email sent by SMTP"
+            );
+        }
+        Delivery::Mailbox => tracing::info!(
+            database,
+            "sign-ups kept; email kept in the mailbox at /mailbox (no SMTP_URL)"
+        ),
+    }
+    let wake = Arc::new(Notify::new());
+    let signups = Signups {
+        store,
+        wake: wake.clone(),
+        meters: SignupMeters::register(),
+        mailbox_open: matches!(delivery, Delivery::Mailbox),
+    };
+    let worker = Worker {
+        store: Store::open_for_worker(&settings.database_url)
+            .await
+            .context("opening the database for the email worker")?,
+        delivery,
+        from: mail.from.clone(),
+        // Until the listener is bound, a configured URL or nothing.
+        public_url: mail.public_url.clone().unwrap_or_default(),
+        settings: mail.worker.clone(),
+        wake,
+        meters: Arc::new(MailMeters::register()),
+    };
+    Ok((signups, worker))
 }
 
 async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {

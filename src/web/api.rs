@@ -106,12 +106,12 @@ pub async fn check_group(
 
 /// The form from a JSON object. Only an object will do: serde would also read a struct from
 /// an array of its fields in order, which the contract calls the wrong shape.
-fn raw_form(object: Json<Map<String, Value>>) -> Result<RawForm, ApiError> {
+pub(super) fn raw_form(object: Json<Map<String, Value>>) -> Result<RawForm, ApiError> {
     RawForm::deserialize(Value::Object(object.0)).map_err(|_| ApiError::WrongShape)
 }
 
 /// `body` as JSON with the report's `Server-Timing`, logged as a submission.
-fn answer(report: &Report, body: impl serde::Serialize) -> Response {
+pub(super) fn answer(report: &Report, body: impl serde::Serialize) -> Response {
     super::pages::log_submission(report);
     let timing = server_timing(report, &[]);
     (

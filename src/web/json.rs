@@ -116,6 +116,53 @@ pub struct FieldsJson {
     zip: Option<FieldJson>,
 }
 
+/// `POST /api/v1/signups` when the form is valid: the sign-up kept, its email queued.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Signup)]
+pub struct SignupResponse {
+    /// The sign-up's id (the same when the email address signed up before).
+    pub id: String,
+    /// `pending_confirmation` until the link in the email is followed.
+    #[schema(example = "pending_confirmation")]
+    pub status: &'static str,
+    pub fields: FieldsJson,
+    pub checks: Vec<CheckJson>,
+}
+
+/// `POST /api/v1/signups` when the form is valid but could not be kept (the database failed):
+/// the validation result, and an error saying to try again.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SignupNotSaved)]
+pub struct SignupNotSaved {
+    pub error: &'static str,
+    /// Always `true`: only a valid form is kept.
+    pub valid: bool,
+    pub fields: FieldsJson,
+    pub checks: Vec<CheckJson>,
+}
+
+impl SignupResponse {
+    pub fn new(id: String, status: &'static str, report: &Report) -> Self {
+        SignupResponse {
+            id,
+            status,
+            fields: FieldsJson::from_report(report),
+            checks: checks(report),
+        }
+    }
+}
+
+impl SignupNotSaved {
+    pub fn new(report: &Report) -> Self {
+        SignupNotSaved {
+            error: "couldn't save the sign-up, please try again",
+            valid: true,
+            fields: FieldsJson::from_report(report),
+            checks: checks(report),
+        }
+    }
+}
+
 /// Every error answer: `{"error": "…"}`, our own words, never the parser's.
 #[derive(Serialize, ToSchema)]
 #[schema(as = Error)]

@@ -1,4 +1,5 @@
-//! Request metrics by route template and status, each handle registered once and then reused.
+//! Request metrics by route template and status, and the sign-ups kept; each handle
+//! registered once and then reused.
 
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};
@@ -56,6 +57,21 @@ impl RequestMeters {
         let kept = meters.by_status.iter().any(|(s, _)| *s == status);
         if !kept && meters.by_status.len() < STATUSES_PER_ROUTE {
             meters.by_status.push((status, requests));
+        }
+    }
+}
+
+/// Sign-ups kept, by whether the address was new (`vouch_signups_total{kind}`).
+pub struct SignupMeters {
+    pub new: Counter,
+    pub repeat: Counter,
+}
+
+impl SignupMeters {
+    pub fn register() -> SignupMeters {
+        SignupMeters {
+            new: counter!("vouch_signups_total", "kind" => "new"),
+            repeat: counter!("vouch_signups_total", "kind" => "repeat"),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod ops;
 pub mod pages;
 pub mod ratelimit;
+pub mod signups;
 pub mod state;
 pub mod timing;
 pub mod view;
@@ -56,9 +57,11 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), ratelimit::limit_form))
         .route_layer(CsrfLayer::new().with_rejection_response(cross_site_page))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT));
-    // POST /api/v1/validate and /api/v1/check/{group}, with their OpenAPI description.
+    // POST /api/v1/validate, /api/v1/check/{group} and /api/v1/signups, with their OpenAPI
+    // description.
     let (api, spec) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(api::routes())
+        .merge(signups::api_routes())
         .split_for_parts();
     let api = api
         .route_layer(from_fn_with_state(state.clone(), access::require_token))
@@ -66,6 +69,10 @@ pub fn router(state: AppState) -> Router {
         .route_layer(CsrfLayer::new().with_rejection_response(cross_site_json))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
     let docs = openapi::ApiDocs::new(&spec);
+    let signup = Router::new()
+        .route("/confirm/{token}", get(signups::confirm))
+        .route("/mailbox", get(signups::mailbox))
+        .route("/mailbox/{id}", get(signups::mailbox_email));
     let mut ops = Router::new()
         .route("/openapi.json", get(openapi::json).with_state(docs.clone()))
         .route("/docs", get(openapi::page).with_state(docs))
@@ -78,6 +85,7 @@ pub fn router(state: AppState) -> Router {
     let mut app = pages
         .merge(submissions)
         .merge(api)
+        .merge(signup)
         .merge(ops)
         .fallback(pages::not_found)
         // A body must arrive in time; a validation may then wait on providers as long as

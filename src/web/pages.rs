@@ -12,6 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::body::{FormBody, FormRejection};
 use super::error::ApiError;
 use super::ratelimit::RetryAfter;
+use super::signups::{Keeping, keep_if_valid};
 use super::state::AppState;
 use super::timing::{ms, server_timing};
 use super::view::FormPage;
@@ -52,6 +53,11 @@ pub async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return ApiError::NotFound.into_response();
     }
+    page_not_found()
+}
+
+/// The plain 404 for a page that does not exist.
+pub fn page_not_found() -> Response {
     (StatusCode::NOT_FOUND, "not found").into_response()
 }
 
@@ -60,10 +66,25 @@ async fn submit(state: AppState, mode: Mode, form: Result<FormBody, FormRejectio
         Ok(FormBody(raw)) => raw,
         Err(rejection) => return unreadable(mode, rejection),
     };
-    let report = state.engine.validate(&Submission::parse(&raw), mode).await;
+    let submission = Submission::parse(&raw);
+    let report = state.engine.validate(&submission, mode).await;
     log_submission(&report);
+    // The page is the same whether or not the address had signed up before.
+    let kept = keep_if_valid(&state, &submission, &report).await;
     let render_started = Instant::now();
-    let mut response = render(StatusCode::OK, &FormPage::new(mode, &raw, Some(&report)));
+    let mut page = FormPage::new(mode, &raw, Some(&report));
+    let status = match kept {
+        Keeping::NotValid => StatusCode::OK,
+        Keeping::Kept(_) => {
+            page.kept = true;
+            StatusCode::OK
+        }
+        Keeping::Failed => {
+            page.notice = Some("We couldn't save your sign-up, please try again.");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    };
+    let mut response = render(status, &page);
     let timing = server_timing(&report, &[("render", render_started.elapsed())]);
     response
         .headers_mut()

@@ -5,11 +5,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::sync::Notify;
 
 use super::access::ApiAccess;
-use super::meters::RequestMeters;
+use super::meters::{RequestMeters, SignupMeters};
 use super::ratelimit::Limiter;
 use crate::checks::engine::Engine;
+use crate::domain::form::Submission;
+use crate::store::signups::{Kept, NewSignup};
+use crate::store::{Store, StoreError};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,6 +21,7 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     pub requests: Arc<RequestMeters>,
     pub shutdown: Arc<ShutdownFlag>,
+    pub signups: Arc<Signups>,
     pub guard: Arc<Guard>,
 }
 
@@ -46,4 +51,29 @@ pub struct Guard {
     pub body_timeout: Duration,
     /// Whether `/metrics` is served with the app; not when it has an address of its own.
     pub metrics_here: bool,
+}
+
+/// Where valid submissions are kept, and the embedded mailbox when there is no SMTP server.
+pub struct Signups {
+    pub store: Store,
+    /// Wakes the email worker when a sign-up (and so an email job) is stored.
+    pub wake: Arc<Notify>,
+    pub meters: SignupMeters,
+    /// True without SMTP: `/mailbox` shows what would have been sent.
+    pub mailbox_open: bool,
+}
+
+impl Signups {
+    /// Keeps a submission the engine found valid, and wakes the worker for its email.
+    pub async fn keep(&self, submission: &Submission) -> Result<Kept, StoreError> {
+        let signup = NewSignup::from_submission(submission)?;
+        let kept = self.store.keep(&signup).await?;
+        self.wake.notify_one();
+        if kept.new {
+            self.meters.new.increment(1);
+        } else {
+            self.meters.repeat.increment(1);
+        }
+        Ok(kept)
+    }
 }

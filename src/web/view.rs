@@ -22,8 +22,11 @@ pub struct FormPage<'a> {
     /// Links to the invalid fields, in form order (the GOV.UK error summary).
     pub errors: Vec<(&'static str, &'static str)>,
     pub result: Option<ResultView>,
-    /// A problem with the request itself (unreadable form), shown above the form.
+    /// A problem with the request itself (unreadable form) or with keeping it, shown above
+    /// the form.
     pub notice: Option<&'static str>,
+    /// The submission was kept as a sign-up and its confirmation email queued.
+    pub kept: bool,
 }
 
 #[derive(Clone)]
@@ -64,6 +67,7 @@ impl<'a> FormPage<'a> {
             fields,
             result: report.map(result_view),
             notice: None,
+            kept: false,
         }
     }
 

@@ -3,13 +3,16 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use vouch::checks::policy::PolicySettings;
 use vouch::config::{Endpoint, Protection, Settings};
+use vouch::mail::{MailSettings, WorkerSettings};
 use vouch::startup::App;
 use vouch::web::ratelimit::RateLimit;
 use vouch::web::state::ShutdownFlag;
@@ -71,6 +74,41 @@ pub struct TestApp {
     /// The app's own flag, set when its graceful shutdown begins.
     pub shutdown_flag: Arc<ShutdownFlag>,
     pub server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    /// The app's database (a fresh SQLite file unless the test chose one).
+    pub database_url: String,
+    /// The SQLite file to remove when the test ends.
+    sqlite_file: Option<PathBuf>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(file) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut path = file.clone().into_os_string();
+                path.push(suffix);
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
+
+/// A SQLite file of its own for each app, so tests never see each other's sign-ups.
+pub fn fresh_sqlite_file() -> PathBuf {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("vouch-test-{}-{n}.db", std::process::id()))
+}
+
+/// The worker's pace in tests: quick polls and retries, the production lease.
+pub fn quick_worker() -> WorkerSettings {
+    WorkerSettings {
+        poll_interval: Duration::from_millis(100),
+        backoff_base: Duration::from_millis(50),
+        backoff_cap: Duration::from_millis(200),
+        max_attempts: 3,
+        send_timeout: Duration::from_secs(5),
+        ..WorkerSettings::default()
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -100,13 +138,26 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         veriphone: Endpoint::url(veriphone.uri(), VERIPHONE_KEY),
         sandbox: SandboxOptions::default(),
         provider_h2c: false,
+        database_url: "".into(),
+        mail: MailSettings {
+            smtp_url: None,
+            from: MailSettings::DEFAULT_FROM.parse().unwrap(),
+            public_url: None,
+            worker: quick_worker(),
+        },
         // Tests post many forms from one address; the rate-limit tests turn it back on.
         protection: Protection {
             rate_limit: RateLimit::Off,
             ..Protection::default()
         },
     };
+    let sqlite_file = fresh_sqlite_file();
+    settings.database_url = format!("sqlite://{}", sqlite_file.display()).into();
     tweak(&mut settings);
+    let database_url = secrecy::ExposeSecret::expose_secret(&settings.database_url).to_owned();
+    let sqlite_file = database_url
+        .ends_with(&*sqlite_file.to_string_lossy())
+        .then_some(sqlite_file);
     let app = App::build(settings).await.unwrap();
     let addr = app.local_addr().unwrap();
     let metrics_addr = app.metrics_addr();
@@ -128,6 +179,8 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         shutdown: Some(tx),
         shutdown_flag,
         server: Some(server),
+        database_url,
+        sqlite_file,
     }
 }
 
@@ -163,6 +216,92 @@ impl TestApp {
         let resp = self.post_json(query, body).await;
         assert_eq!(resp.status(), 200);
         resp.json().await.unwrap()
+    }
+
+    /// `POST /api/v1/signups` with a JSON body.
+    pub async fn post_signup(&self, body: &Value) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/v1/signups"))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The mailbox's emails, newest first: (id, recipient, subject).
+    pub async fn mailbox(&self) -> Vec<(String, String, String)> {
+        let resp = self.get("/mailbox").await;
+        assert_eq!(resp.status(), 200);
+        let html = resp.text().await.unwrap();
+        let doc = scraper::Html::parse_document(&html);
+        let rows = scraper::Selector::parse("table.mailbox tbody tr").unwrap();
+        let cell = scraper::Selector::parse("td").unwrap();
+        let link = scraper::Selector::parse("a").unwrap();
+        doc.select(&rows)
+            .map(|row| {
+                let cells: Vec<_> = row.select(&cell).collect();
+                let a = row.select(&link).next().unwrap();
+                let href = a.value().attr("href").unwrap();
+                (
+                    href.trim_start_matches("/mailbox/").to_owned(),
+                    cells[1].text().collect(),
+                    a.text().collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// Waits (at most 15 s) until the mailbox holds `n` emails to `recipient`; returns their
+    /// ids, newest first.
+    pub async fn wait_for_mail(&self, recipient: &str, n: usize) -> Vec<String> {
+        let started = Instant::now();
+        loop {
+            let ids: Vec<String> = self
+                .mailbox()
+                .await
+                .into_iter()
+                .filter(|(_, to, _)| to.contains(recipient))
+                .map(|(id, _, _)| id)
+                .collect();
+            if ids.len() >= n || started.elapsed() > Duration::from_secs(15) {
+                assert_eq!(ids.len(), n, "emails to {recipient}");
+                return ids;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The confirmation link in mailbox email `id`, if it has one.
+    pub async fn confirmation_link(&self, id: &str) -> Option<String> {
+        let html = self
+            .get(&format!("/mailbox/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        attr(&html, "pre.email-text a", "href")
+    }
+
+    /// The stored sign-ups, as `vouch signups export` writes them (header row left out).
+    pub async fn export(&self) -> Vec<Vec<String>> {
+        let store = vouch::store::Store::open(&self.database_url.clone().into())
+            .await
+            .unwrap();
+        let mut out = Vec::new();
+        store.export_csv(&mut out).await.unwrap();
+        store.close().await;
+        csv::Reader::from_reader(&out[..])
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    }
+
+    /// A counter or gauge from `/metrics` (0 if absent).
+    pub async fn metric(&self, series: &str) -> f64 {
+        let text = self.get("/metrics").await.text().await.unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix(series).and_then(|v| v.strip_prefix(' ')))
+            .map_or(0.0, |v| v.trim().parse().unwrap())
     }
 
     /// Starts graceful shutdown; the server task then finishes in-flight requests.
@@ -299,4 +438,61 @@ pub fn captured_log() -> String {
     LOG.get()
         .map(|b| String::from_utf8_lossy(&b.lock().unwrap()).into_owned())
         .unwrap_or_default()
+}
+
+/// A fresh database on the PostgreSQL of `VOUCH_TEST_POSTGRES_URL` (the role may create
+/// databases); `None`, saying so, when the variable is not set.
+pub async fn postgres_database() -> Option<String> {
+    use sqlx::Connection;
+    let Ok(base) = std::env::var("VOUCH_TEST_POSTGRES_URL") else {
+        eprintln!("skipping: VOUCH_TEST_POSTGRES_URL not set");
+        return None;
+    };
+    let name = format!("vouch_test_{}", vouch::store::ids::new_id().unwrap());
+    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let mut url = reqwest::Url::parse(&base).unwrap();
+    url.set_path(&name);
+    Some(url.to_string())
+}
+
+/// The SMTP sink of `VOUCH_TEST_SMTP_URL`, which writes each delivery into the directory
+/// `VOUCH_TEST_SMTP_DIR` (tests/services/smtp-sink); `None`, saying so, when not set.
+pub fn smtp_sink() -> Option<(String, PathBuf)> {
+    match (
+        std::env::var("VOUCH_TEST_SMTP_URL"),
+        std::env::var("VOUCH_TEST_SMTP_DIR"),
+    ) {
+        (Ok(url), Ok(dir)) => Some((url, dir.into())),
+        _ => {
+            eprintln!("skipping: VOUCH_TEST_SMTP_URL / VOUCH_TEST_SMTP_DIR not set");
+            None
+        }
+    }
+}
+
+/// The messages in the sink's directory addressed to `recipient`, waiting (at most 15 s)
+/// until there are at least `n`.
+pub async fn sink_messages(dir: &std::path::Path, recipient: &str, n: usize) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "eml") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                if text.lines().next().is_some_and(|l| l.contains(recipient)) {
+                    found.push(text);
+                }
+            }
+        }
+        if found.len() >= n || started.elapsed() > Duration::from_secs(15) {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod backends;
 mod check;
 mod compare;
 mod crosssite;
@@ -13,12 +14,14 @@ mod helpers;
 mod limits;
 mod openapi;
 mod ops;
+mod outbox;
 mod process;
 mod providers;
 mod ratelimit;
 mod resilience;
 mod sandbox;
 mod security;
+mod signups;
 mod slow;
 mod timing;
 mod tokens;

@@ -12,7 +12,11 @@ async fn the_description_covers_every_json_endpoint_and_its_errors() {
     assert_eq!(resp.headers()["content-type"], "application/json");
     let spec: Value = resp.json().await.unwrap();
     assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/validate", "/api/v1/check/{group}"] {
+    for path in [
+        "/api/v1/validate",
+        "/api/v1/check/{group}",
+        "/api/v1/signups",
+    ] {
         let responses = &spec["paths"][path]["post"]["responses"];
         for status in ["200", "400", "401", "403", "413", "415", "422", "429"] {
             assert!(responses.get(status).is_some(), "{path} {status}");
@@ -57,7 +61,11 @@ async fn the_docs_page_is_served_from_the_binary() {
     let titles = texts(&html, ".operation h2");
     assert_eq!(
         titles,
-        ["POST /api/v1/check/{group}", "POST /api/v1/validate"]
+        [
+            "POST /api/v1/check/{group}",
+            "POST /api/v1/signups",
+            "POST /api/v1/validate"
+        ]
     );
     assert!(!texts(&html, "#schema-Error").is_empty());
     // Nothing from elsewhere, nothing inline: the strict CSP holds.

@@ -4,7 +4,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::valid_form;
+use crate::helpers::{form_with, valid_form};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -24,9 +24,15 @@ fn vouch() -> Command {
         "VOUCH_API_OPEN",
         "VOUCH_MAX_CONNECTIONS",
         "VOUCH_METRICS_LISTEN",
+        "SMTP_URL",
+        "VOUCH_MAIL_FROM",
+        "VOUCH_PUBLIC_URL",
     ] {
         cmd.env_remove(var);
     }
+    // Never the working directory's vouch.db.
+    let db = crate::helpers::fresh_sqlite_file();
+    cmd.env("DATABASE_URL", format!("sqlite://{}", db.display()));
     cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     cmd
 }
@@ -138,6 +144,66 @@ async fn sigterm_lets_an_in_flight_request_finish_then_exits_0() {
         .unwrap()
         .unwrap();
     assert_eq!(status.code(), Some(0));
+}
+
+#[tokio::test]
+async fn signups_export_and_delete_work_on_the_configured_database() {
+    let app = crate::helpers::spawn_app().await;
+    app.providers_all_pass(Duration::ZERO).await;
+    let forms = [
+        form_with(&[
+            ("email", "jane@example.com"),
+            ("firstName", "=HYPERLINK(\"x\")"),
+        ]),
+        form_with(&[("email", "john@example.com")]),
+    ];
+    for form in &forms {
+        assert_eq!(app.post_form("/async", form).await.status(), 200);
+    }
+    app.wait_for_mail("jane@example.com", 1).await;
+    app.wait_for_mail("john@example.com", 1).await;
+    let signups = |args: &[&str]| {
+        let out = vouch()
+            .arg("signups")
+            .args(args)
+            .env("DATABASE_URL", &app.database_url)
+            .stdout(Stdio::piped())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let csv = signups(&["export", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "id,email,first_name,last_name,phone,address,address2,city,state,zip,status,created_at,confirmed_at"
+        )
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[0].contains(r#""'=HYPERLINK(""x"")""#),
+        "defused: {csv}"
+    );
+    assert!(rows[0].contains(",'+12024561111,"), "{csv}");
+
+    let said = signups(&["delete", "--email", "JANE@example.com"]);
+    assert!(
+        said.starts_with("deleted 1 sign-up(s), 1 token(s), 1 email job(s), 1 mailbox cop"),
+        "{said}"
+    );
+    let left = app.export().await;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0][1], "john@example.com");
+    let mailbox = app.mailbox().await;
+    assert_eq!(mailbox.len(), 1, "the mailbox copy is gone too");
+    assert!(mailbox[0].1.contains("john@"));
 }
 
 fn free_port() -> u16 {

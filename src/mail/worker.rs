@@ -1,0 +1,274 @@
+//! The background worker: leases due jobs from the outbox, composes each email from its
+//! sign-up as it is now, delivers it, and marks it sent — or schedules a jittered retry, or,
+//! when its attempts are spent, leaves it `failed` for operators to see.
+//!
+//! Crash safety comes from the order: a job is marked sent only after the SMTP server accepted
+//! it (a crash in between sends it again: the one unavoidable duplicate), and a job held by a
+//! worker that died is claimed again once its lease runs out.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::future::join_all;
+use lettre::message::Mailbox;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+use super::backoff;
+use super::message::{ComposeError, compose, mailbox_of, to_message};
+use super::meters::MailMeters;
+use super::{Delivery, WorkerSettings, describe};
+use crate::store::ids::{TOKEN_TTL, Token, new_id};
+use crate::store::mailbox::StoredEmail;
+use crate::store::outbox::{IssuedToken, Job};
+use crate::store::{Store, StoreError, micros, now_us};
+
+/// Everything the worker needs; built by startup.
+pub struct Worker {
+    pub store: Store,
+    pub delivery: Delivery,
+    pub from: Mailbox,
+    /// Base of confirmation links, without a trailing `/`.
+    pub public_url: String,
+    pub settings: WorkerSettings,
+    /// Rung when a sign-up is stored, so its email need not wait for the next poll.
+    pub wake: Arc<Notify>,
+    pub meters: Arc<MailMeters>,
+}
+
+/// The running worker; `stop` lets its current batch finish.
+pub struct WorkerHandle {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl WorkerHandle {
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if let Err(err) = self.task.await {
+            tracing::error!(error = %err, "the email worker ended abnormally");
+        }
+    }
+}
+
+/// How one attempt ended.
+enum Delivered {
+    Sent,
+    /// The sign-up was deleted (a request to be forgotten): nothing to send.
+    Gone,
+    /// Another worker holds the job now; it may send it too.
+    LeaseLost,
+}
+
+/// Why an attempt failed: a class and code fit for a log line, and whether to try again.
+struct Failure {
+    reason: String,
+    permanent: bool,
+}
+
+impl From<StoreError> for Failure {
+    fn from(err: StoreError) -> Self {
+        tracing::warn!(error = %err, "email job: database error");
+        Failure {
+            reason: "database".into(),
+            permanent: false,
+        }
+    }
+}
+
+impl From<ComposeError> for Failure {
+    fn from(err: ComposeError) -> Self {
+        Failure {
+            permanent: matches!(err, ComposeError::Address),
+            reason: match err {
+                ComposeError::Address => "address".into(),
+                _ => "compose".into(),
+            },
+        }
+    }
+}
+
+/// Queue gauges are refreshed at most this often.
+const STATS_EVERY: Duration = Duration::from_secs(1);
+
+impl Worker {
+    pub fn spawn(self) -> WorkerHandle {
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(self.run(stopped));
+        WorkerHandle { stop, task }
+    }
+
+    async fn run(self, mut stopped: watch::Receiver<bool>) {
+        // Random per process: a lease names its holder, so a stale holder cannot mark a job.
+        let owner = new_id().unwrap_or_else(|_| format!("worker-{}", std::process::id()));
+        let mut stats_at: Option<Instant> = None;
+        loop {
+            let now = now_us();
+            let lease_until = now.saturating_add(micros(self.settings.lease));
+            let jobs = match self
+                .store
+                .claim(&owner, now, lease_until, self.settings.batch)
+                .await
+            {
+                Ok(jobs) => jobs,
+                Err(err) => {
+                    tracing::warn!(error = %err, "claiming email jobs failed");
+                    Vec::new()
+                }
+            };
+            join_all(jobs.iter().map(|job| self.attempt(job, &owner))).await;
+            if stats_at.is_none_or(|t| t.elapsed() >= STATS_EVERY) {
+                self.report_queue().await;
+                stats_at = Some(Instant::now());
+            }
+            if *stopped.borrow() {
+                break;
+            }
+            // A full batch suggests more are due: look again at once.
+            if jobs.len() == self.settings.batch as usize {
+                continue;
+            }
+            tokio::select! {
+                changed = stopped.changed() => if changed.is_err() || *stopped.borrow() { break },
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(self.settings.poll_interval) => {}
+            }
+        }
+        self.store.close().await;
+        tracing::info!("email worker stopped");
+    }
+
+    /// One attempt at one job, and what follows from it.
+    async fn attempt(&self, job: &Job, owner: &str) {
+        match self.deliver(job, owner).await {
+            Ok(Delivered::Sent) => {
+                self.meters.sent.increment(1);
+                tracing::debug!(job = %job.id, attempt = job.attempts, "email sent");
+            }
+            Ok(Delivered::Gone) => {
+                tracing::debug!(job = %job.id, "email dropped: its sign-up was deleted");
+            }
+            Ok(Delivered::LeaseLost) => {
+                tracing::warn!(job = %job.id, "email job's lease ran out before it was marked");
+            }
+            Err(failure) => self.failed(job, owner, &failure).await,
+        }
+    }
+
+    async fn failed(&self, job: &Job, owner: &str, failure: &Failure) {
+        let reason = failure.reason.as_str();
+        if failure.permanent || job.attempts >= self.settings.max_attempts {
+            self.meters.failed.increment(1);
+            tracing::error!(job = %job.id, attempts = job.attempts, reason,
+                "email job failed for good; it stays in the outbox as failed");
+            if let Err(err) = self.store.mark_failed(job, owner, reason).await {
+                tracing::warn!(job = %job.id, error = %err, "marking an email job failed");
+            }
+            return;
+        }
+        let s = &self.settings;
+        let wait = backoff::delay(
+            job.attempts,
+            s.backoff_base,
+            s.backoff_cap,
+            backoff::jitter_unit(),
+        );
+        self.meters.retried.increment(1);
+        tracing::info!(job = %job.id, attempt = job.attempts, reason, retry_in = ?wait,
+            "email not sent; will retry");
+        let run_at = now_us().saturating_add(micros(wait));
+        if let Err(err) = self.store.retry_later(job, owner, run_at, reason).await {
+            tracing::warn!(job = %job.id, error = %err, "rescheduling an email job");
+        }
+    }
+
+    async fn deliver(&self, job: &Job, owner: &str) -> Result<Delivered, Failure> {
+        let Some(to) = self.store.recipient(&job.signup_id).await? else {
+            return Ok(Delivered::Gone);
+        };
+        // A pending sign-up gets a fresh link; a confirmed one is told it needs nothing.
+        let token = if to.confirmed {
+            None
+        } else {
+            Some(Token::generate()?)
+        };
+        let link = token
+            .as_ref()
+            .map(|t| format!("{}/confirm/{}", self.public_url, t.secret));
+        let email = compose(&to, link.as_deref())?;
+        let recipient = mailbox_of(&to)?;
+        let issued = |t| IssuedToken {
+            token: t,
+            expires_at: now_us().saturating_add(micros(TOKEN_TTL)),
+        };
+        let smtp = match &self.delivery {
+            Delivery::Smtp(smtp) => smtp,
+            Delivery::Mailbox => {
+                let stored = StoredEmail {
+                    id: new_id()?,
+                    sender: self.from.to_string(),
+                    recipient: recipient.to_string(),
+                    subject: email.subject.to_owned(),
+                    text_body: email.text,
+                    html_body: email.html,
+                    created_at: now_us(),
+                };
+                let done = self
+                    .store
+                    .deliver_to_mailbox(job, owner, token.as_ref().map(issued), &stored)
+                    .await?;
+                return Ok(if done {
+                    Delivered::Sent
+                } else {
+                    Delivered::LeaseLost
+                });
+            }
+        };
+        let message = to_message(&self.from, recipient, &job.id, &email)?;
+        if let Some(t) = &token {
+            self.store.issue_token(job, issued(t)).await?;
+        }
+        match tokio::time::timeout(self.settings.send_timeout, smtp.send(message)).await {
+            Ok(Ok(())) => self.mark_sent(job, owner).await,
+            Ok(Err(err)) => {
+                // The server answered with a refusal, so the link went nowhere: withdraw it.
+                // After a connection error the outcome is unknown and the token stays.
+                if let (Some(t), true) = (&token, err.is_permanent() || err.is_transient()) {
+                    let _ = self.store.withdraw_token(t).await;
+                }
+                Err(Failure {
+                    reason: describe(&err),
+                    permanent: err.is_permanent(),
+                })
+            }
+            Err(_) => Err(Failure {
+                reason: "timeout".into(),
+                permanent: false,
+            }),
+        }
+    }
+
+    /// The server has the email: mark it, trying a few times, since every moment until the
+    /// mark lands is one in which a crash would send it again.
+    async fn mark_sent(&self, job: &Job, owner: &str) -> Result<Delivered, Failure> {
+        let mut last = None;
+        for wait_ms in [0, 50, 250, 1000] {
+            tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+            match self.store.mark_sent(job, owner).await {
+                Ok(true) => return Ok(Delivered::Sent),
+                Ok(false) => return Ok(Delivered::LeaseLost),
+                Err(err) => last = Some(err),
+            }
+        }
+        tracing::error!(job = %job.id, error = ?last.map(|e| e.to_string()),
+            "an email was sent but could not be marked; it will be sent again");
+        Ok(Delivered::LeaseLost)
+    }
+
+    async fn report_queue(&self) {
+        match self.store.queue_stats().await {
+            Ok(stats) => self.meters.queue(&stats),
+            Err(err) => tracing::warn!(error = %err, "reading the email queue's size failed"),
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Random identifiers and confirmation tokens, from the operating system's CSPRNG.
+//!
+//! A token is 256 random bits, sent in the email as URL-safe base64 (43 characters); the
+//! database keeps only its SHA-256, so a copy of the database confirms nobody.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+
+use super::StoreError;
+
+/// How long a confirmation link works.
+pub const TOKEN_TTL: Duration = Duration::from_secs(48 * 3600);
+
+/// The length of an encoded token: 32 bytes in unpadded base64.
+pub const TOKEN_CHARS: usize = 43;
+
+/// A fresh row id: 128 random bits as 32 lower-case hex digits.
+pub fn new_id() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|_| StoreError::Random)?;
+    Ok(hex(&bytes))
+}
+
+/// A confirmation token as it goes into the link, with the hash the database keeps.
+pub struct Token {
+    pub secret: String,
+    pub hash: String,
+}
+
+impl Token {
+    pub fn generate() -> Result<Token, StoreError> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|_| StoreError::Random)?;
+        let secret = URL_SAFE_NO_PAD.encode(bytes);
+        let hash = hash_token(&secret);
+        Ok(Token { secret, hash })
+    }
+}
+
+/// Whether `s` could be a token we issued: checked before any database look-up.
+pub fn looks_like_token(s: &str) -> bool {
+    s.len() == TOKEN_CHARS
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The stored form of a token: SHA-256, in hex.
+pub fn hash_token(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_stored_hashed() {
+        let a = Token::generate().unwrap();
+        let b = Token::generate().unwrap();
+        assert_ne!(a.secret, b.secret);
+        assert!(looks_like_token(&a.secret), "{}", a.secret);
+        assert_eq!(a.hash, hash_token(&a.secret));
+        assert_eq!(a.hash.len(), 64);
+        assert!(!a.hash.contains(&a.secret));
+    }
+
+    #[test]
+    fn the_hash_is_sha256_in_hex() {
+        assert_eq!(
+            hash_token("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn only_token_shaped_strings_reach_the_database() {
+        assert!(!looks_like_token(""));
+        assert!(!looks_like_token("../../etc/passwd"));
+        assert!(!looks_like_token(&"a".repeat(44)));
+        assert!(!looks_like_token(&format!("{}=", "a".repeat(42))));
+        assert!(looks_like_token(&"a-_Z".repeat(11)[..43]));
+    }
+
+    #[test]
+    fn ids_are_128_bits_of_hex() {
+        let id = new_id().unwrap();
+        assert_eq!(id.len(), 32);
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(id, new_id().unwrap());
+    }
+}

@@ -1,0 +1,203 @@
+//! Sign-ups: keeping one with its email job in one transaction, and confirming it by token.
+
+use sqlx::Row;
+
+use super::ids::{self, new_id};
+use super::{Store, StoreError, now_us};
+use crate::domain::address::AddressInput;
+use crate::domain::form::Submission;
+
+pub const PENDING: &str = "pending_confirmation";
+pub const CONFIRMED: &str = "confirmed";
+
+/// A valid submission's values, normalised by the domain types, ready to store.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewSignup {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// E.164
+    pub phone: String,
+    pub address: String,
+    pub address2: String,
+    pub city: String,
+    pub state: &'static str,
+    pub zip: String,
+}
+
+/// Personal data stays out of logs.
+impl std::fmt::Debug for NewSignup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewSignup { .. }")
+    }
+}
+
+impl NewSignup {
+    /// The values of a submission whose every required field parsed; the engine's verdict
+    /// (not this) decides whether it is valid.
+    pub fn from_submission(sub: &Submission) -> Result<NewSignup, StoreError> {
+        fn value<'a, E>(r: Result<&'a str, E>, name: &'static str) -> Result<&'a str, StoreError> {
+            r.map_err(|_| StoreError::Incomplete(name))
+        }
+        let AddressInput::Complete(addr) = &sub.address else {
+            return Err(StoreError::Incomplete("address"));
+        };
+        Ok(NewSignup {
+            email: value(sub.email.as_ref().map(AsRef::as_ref), "email")?.to_owned(),
+            first_name: value(sub.first_name.as_ref().map(AsRef::as_ref), "firstName")?.to_owned(),
+            last_name: value(sub.last_name.as_ref().map(AsRef::as_ref), "lastName")?.to_owned(),
+            phone: value(sub.phone.as_ref().map(|p| p.e164()), "phoneNumber")?.to_owned(),
+            address: addr.primary_line.clone(),
+            address2: addr.secondary_line.clone(),
+            city: addr.city.clone(),
+            state: addr.state.code(),
+            zip: addr.zip.full().to_owned(),
+        })
+    }
+}
+
+/// One sign-up per mailbox, however its address was capitalised.
+pub fn email_key(email: &str) -> String {
+    email.to_lowercase()
+}
+
+/// What keeping a sign-up did. Only metrics and the API's id use it: the person is told the
+/// same thing either way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    pub id: String,
+    /// False when the address had signed up before.
+    pub new: bool,
+}
+
+/// What a confirmation link found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    /// The sign-up is confirmed now.
+    Confirmed,
+    /// The link was used before, or has expired.
+    Spent,
+    /// No such token.
+    Unknown,
+}
+
+impl Store {
+    /// Stores the sign-up (or refreshes a pending one with the same address) and queues its
+    /// email, in one transaction. A confirmed sign-up is left as it is: only its owner's
+    /// mailbox hears of the new attempt. A job still waiting is not doubled: it is composed when
+    /// sent, from the sign-up as it is then.
+    pub async fn keep(&self, signup: &NewSignup) -> Result<Kept, StoreError> {
+        let fresh_id = new_id()?;
+        let job_id = new_id()?;
+        let now = now_us();
+        let mut tx = self.pool().begin().await?;
+        // A write first: SQLite takes its write lock here, not on a later statement where a
+        // deferred transaction could no longer wait for it.
+        let row = sqlx::query(
+            "INSERT INTO signups (id, email, email_key, first_name, last_name, phone, address, \
+             address2, city, state, zip, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+             ON CONFLICT (email_key) DO UPDATE SET updated_at = excluded.updated_at \
+             RETURNING id, status",
+        )
+        .bind(&fresh_id)
+        .bind(&signup.email)
+        .bind(email_key(&signup.email))
+        .bind(&signup.first_name)
+        .bind(&signup.last_name)
+        .bind(&signup.phone)
+        .bind(&signup.address)
+        .bind(&signup.address2)
+        .bind(&signup.city)
+        .bind(signup.state)
+        .bind(&signup.zip)
+        .bind(PENDING)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: String = row.try_get("id")?;
+        let status: String = row.try_get("status")?;
+        let new = id == fresh_id;
+        if !new && status == PENDING {
+            // Not confirmed yet: the latest details are the ones to confirm.
+            sqlx::query(
+                "UPDATE signups SET email = $2, first_name = $3, last_name = $4, phone = $5, \
+                 address = $6, address2 = $7, city = $8, state = $9, zip = $10 WHERE id = $1",
+            )
+            .bind(&id)
+            .bind(&signup.email)
+            .bind(&signup.first_name)
+            .bind(&signup.last_name)
+            .bind(&signup.phone)
+            .bind(&signup.address)
+            .bind(&signup.address2)
+            .bind(&signup.city)
+            .bind(signup.state)
+            .bind(&signup.zip)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO email_outbox (id, signup_id, state, attempts, run_at, created_at) \
+             SELECT $1, $2, 'queued', 0, $3, $3 WHERE NOT EXISTS (SELECT 1 FROM email_outbox \
+             WHERE signup_id = $2 AND state = 'queued' AND lease_owner IS NULL)",
+        )
+        .bind(&job_id)
+        .bind(&id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Kept { id, new })
+    }
+
+    /// Spends a confirmation token: the first use confirms its sign-up and spends every other
+    /// link sent for it; a used or expired token is `Spent`.
+    pub async fn confirm(&self, token: &str) -> Result<Confirmation, StoreError> {
+        if !ids::looks_like_token(token) {
+            return Ok(Confirmation::Unknown);
+        }
+        let hash = ids::hash_token(token);
+        let now = now_us();
+        let mut tx = self.pool().begin().await?;
+        let spent = sqlx::query(
+            "UPDATE confirmation_tokens SET used_at = $2 \
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING signup_id",
+        )
+        .bind(&hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = spent else {
+            let known =
+                sqlx::query("SELECT 1 AS one FROM confirmation_tokens WHERE token_hash = $1")
+                    .bind(&hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            tx.rollback().await?;
+            return Ok(match known {
+                Some(_) => Confirmation::Spent,
+                None => Confirmation::Unknown,
+            });
+        };
+        let signup_id: String = row.try_get("signup_id")?;
+        sqlx::query(
+            "UPDATE signups SET status = $2, confirmed_at = COALESCE(confirmed_at, $3), \
+             updated_at = $3 WHERE id = $1",
+        )
+        .bind(&signup_id)
+        .bind(CONFIRMED)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE confirmation_tokens SET used_at = $2 WHERE signup_id = $1 AND used_at IS NULL",
+        )
+        .bind(&signup_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Confirmation::Confirmed)
+    }
+}
