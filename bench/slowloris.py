@@ -3,9 +3,10 @@
 
     bench/slowloris.py [--vouch-bin target/release/vouch] [--connections 500] [--duration 20]
 
-Starts `vouch sandbox` (fixed latency, no jitter) and `vouch serve` against it, then measures
-a normal client (a few loops posting the tutorial's form to /async, a new connection each)
-twice for --duration seconds: alone, and while another process holds --connections
+Starts `vouch sandbox` (fixed latency, no jitter) and `vouch serve` against it (no rate limit,
+no verdict cache, sign-ups in a scratch SQLite file), then measures a normal client (a few
+loops posting the tutorial's form to /async, a new connection each) twice for --duration
+seconds: alone, and while another process holds --connections
 connections that dribble header bytes and reconnect whenever vouch closes one. Prints and
 writes (bench/out/slowloris-*.json) the normal client's latency over the sandbox's latency
 (p50, p99, max), its errors, and how many slow connections were open at once.
@@ -20,9 +21,11 @@ import os
 import resource
 import signal
 import socket
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -178,11 +181,16 @@ def main():
     report = os.path.join(ROOT, "bench", "out", f"slowloris-{stamp}.json")
     sport, port = free_port(), free_port()
     base = f"http://127.0.0.1:{sport}"
+    scratch = tempfile.mkdtemp(prefix="vouch-slowloris-")
     env = dict(os.environ, RUST_LOG="warn", VOUCH_LISTEN=f"127.0.0.1:{port}",
                EVA_BASE_URL=base, LOB_BASE_URL=base, VERIPHONE_BASE_URL=base,
                VOUCH_PROVIDER_H2C="on",
                # One address sends every submission: this run is about connections.
-               VOUCH_RATE_LIMIT="off")
+               VOUCH_RATE_LIMIT="off",
+               # The same form each time: without this, answers after the first come from
+               # the verdict cache and no submission waits on the sandbox.
+               VOUCH_CACHE_TTL="off",
+               DATABASE_URL=f"sqlite://{scratch}/signups.db")
     procs = []
     try:
         sandbox = subprocess.Popen(
@@ -236,6 +244,7 @@ def main():
                     proc.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
