@@ -12,6 +12,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use vouch::checks::report::{FieldVerdicts, Report};
 use vouch::checks::{CheckKind, CheckRecord, Mode, Outcome, Scope, verdict};
 use vouch::domain::form::{RawForm, Submission};
+use vouch::web::body::read_form;
 use vouch::web::pages::PAGE_CAPACITY;
 use vouch::web::timing::server_timing;
 use vouch::web::view::FormPage;
@@ -51,16 +52,12 @@ fn page(raw: &RawForm, report: &Report) -> String {
 }
 
 fn request_path(c: &mut Criterion) {
-    let read = |body| {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
-        RawForm::from_pairs(pairs)
-    };
-    let raw = read(BODY);
+    let raw: RawForm = read_form(BODY).unwrap_or_default();
     assert_eq!(raw.city, "San Francisco");
     let _ = verdict::local(&Submission::parse(&raw)); // loads the offline tables
     let report = report();
     let mut group = c.benchmark_group("request_path");
-    group.bench_function("read_form", |b| b.iter(|| read(black_box(BODY))));
+    group.bench_function("read_form", |b| b.iter(|| read_form(black_box(BODY))));
     group.bench_function("parse_and_local_verdicts", |b| {
         b.iter(|| verdict::local(&Submission::parse(black_box(&raw))))
     });

@@ -6,12 +6,13 @@ use std::num::NonZeroUsize;
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
 use crate::checks::CheckKind;
 use crate::checks::policy::SpendLimit;
-
+use crate::web::client::TrustedProxies;
+use crate::web::ratelimit::RateLimit;
 use vouch_sandbox::LatencySpec;
 
 /// `vouch --version` also names the phone metadata, since stale metadata changes verdicts.
@@ -137,6 +138,32 @@ pub struct ServeArgs {
     /// Veriphone API key; prefer the environment variable (flags show in `ps`).
     #[arg(long, env = "VERIPHONE_API_KEY", hide_env_values = true)]
     pub veriphone_api_key: Option<SecretString>,
+    /// Validations per client (form posts and API calls): `N/s`, `N/min` or `N/h`, or `off`.
+    #[arg(long, env = "VOUCH_RATE_LIMIT", default_value = "30/min")]
+    pub rate_limit: RateLimit,
+    /// Proxies whose X-Forwarded-For is believed: comma-separated IPs or CIDR networks.
+    #[arg(long, env = "VOUCH_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
+    /// Tokens the JSON API requires (`Authorization: Bearer …`), comma-separated; prefer the
+    /// environment variable (flags show in `ps`).
+    #[arg(long, env = "VOUCH_API_TOKENS", hide_env_values = true)]
+    pub api_tokens: Option<SecretString>,
+    /// With live providers and no tokens, open the JSON API to anyone anyway (`true`).
+    #[arg(
+        long,
+        env = "VOUCH_API_OPEN",
+        default_value_t = false,
+        num_args = 0..=1,
+        default_missing_value = "true",
+        action = ArgAction::Set
+    )]
+    pub api_open: bool,
+    /// Connections open at once; past it, new ones wait to be accepted.
+    #[arg(long, env = "VOUCH_MAX_CONNECTIONS", default_value = "10000", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Serve /metrics on this address only (and 404 it on --listen).
+    #[arg(long, env = "VOUCH_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Where sign-ups are kept: `sqlite://FILE` (created if missing) or `postgres://…`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
     pub database_url: SecretString,
@@ -322,6 +349,12 @@ mod tests {
             ["vouch", "--provider-concurrency", "0"],
             ["vouch", "--provider-budget", "stripe=1/day"],
             ["vouch", "--provider-budget", "lob=lots"],
+            ["vouch", "--rate-limit", "lots"],
+            ["vouch", "--rate-limit", "0/min"],
+            ["vouch", "--trusted-proxies", "proxy.internal"],
+            ["vouch", "--api-open", "yes"],
+            ["vouch", "--max-connections", "0"],
+            ["vouch", "--metrics-listen", "localhost"],
             ["vouch", "--mail-from", "nobody"],
             ["vouch", "--public-url", "javascript:x"],
         ] {
@@ -347,6 +380,11 @@ mod tests {
         assert_eq!(cli.serve.cache_entries, 100_000);
         assert_eq!(cli.serve.provider_concurrency.get(), 256);
         assert_eq!(cli.serve.provider_budget, None);
+        assert_eq!(cli.serve.rate_limit, RateLimit::default());
+        assert!(cli.serve.trusted_proxies.is_empty());
+        assert!(!cli.serve.api_open);
+        assert_eq!(cli.serve.max_connections, 10_000);
+        assert_eq!(cli.serve.metrics_listen, None);
         assert_eq!(
             secrecy::ExposeSecret::expose_secret(&cli.serve.database_url),
             "sqlite://vouch.db"
@@ -376,6 +414,19 @@ mod tests {
         assert_eq!(budgets.len(), 2);
         assert_eq!(budgets[0].0, CheckKind::Address);
         assert_eq!(budgets[1].1.calls, 10);
+    }
+
+    #[test]
+    fn api_open_takes_true_false_or_nothing() {
+        let open = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("vouch").chain(args.iter().copied()))
+                .unwrap()
+                .serve
+                .api_open
+        };
+        assert!(open(&["--api-open"]));
+        assert!(open(&["--api-open", "true"]));
+        assert!(!open(&["--api-open", "false"]));
     }
 
     #[test]

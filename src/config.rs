@@ -11,6 +11,9 @@ use crate::checks::policy::PolicySettings;
 use crate::cli::{ErrorPolicy, ProviderMode, ServeArgs, Switch};
 use crate::mail::{MailSettings, WorkerSettings, smtp_host};
 use crate::store::Backend;
+use crate::web::access::{ApiAccess, ApiTokens, BadTokens};
+use crate::web::client::TrustedProxies;
+use crate::web::ratelimit::RateLimit;
 use vouch_sandbox::{PLACEHOLDER_KEY, SandboxOptions};
 
 pub const EVA_LIVE_URL: &str = "https://api.eva.pingutil.com";
@@ -58,6 +61,39 @@ pub struct Settings {
     /// `sqlite://…` or `postgres://…`; secret, since it may hold a password.
     pub database_url: SecretString,
     pub mail: MailSettings,
+    /// What keeps the service safe in public.
+    pub protection: Protection,
+}
+
+/// Defences for a service on the open internet (design.md, "Abuse and web security").
+/// `Default` is the contract's defaults, with the API open as in sandbox mode.
+#[derive(Debug, Clone)]
+pub struct Protection {
+    pub rate_limit: RateLimit,
+    pub trusted_proxies: TrustedProxies,
+    pub api: ApiAccess,
+    pub max_connections: usize,
+    /// `/metrics` on an address of its own instead of the app's.
+    pub metrics_listen: Option<SocketAddr>,
+    /// Time to send a request's headers; also how long a keep-alive connection may idle.
+    pub header_timeout: Duration,
+    /// Time for a request's body to arrive once its headers have.
+    pub body_timeout: Duration,
+}
+
+impl Default for Protection {
+    fn default() -> Self {
+        Protection {
+            rate_limit: RateLimit::default(),
+            trusted_proxies: TrustedProxies::default(),
+            api: ApiAccess::Open,
+            max_connections: 10_000,
+            metrics_listen: None,
+            // Ample for a person on a slow phone, short for a client holding a connection.
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -68,6 +104,10 @@ pub enum ConfigError {
         "VOUCH_PROVIDER_H2C=on needs http:// provider base URLs; HTTPS negotiates HTTP/2 itself"
     )]
     H2cOverTls,
+    #[error("VOUCH_API_TOKENS: {0}")]
+    ApiTokens(BadTokens),
+    #[error("VOUCH_METRICS_LISTEN must differ from VOUCH_LISTEN")]
+    MetricsOnListen,
     #[error("DATABASE_URL (--database-url) must start with sqlite:// or postgres://")]
     DatabaseUrl,
     #[error(
@@ -132,6 +172,14 @@ impl Settings {
                 ..SandboxOptions::default()
             },
             provider_h2c: args.provider_h2c == Switch::On,
+            protection: Protection {
+                rate_limit: args.rate_limit,
+                trusted_proxies: args.trusted_proxies.clone(),
+                api: api_access(args, live)?,
+                max_connections: args.max_connections as usize,
+                metrics_listen: args.metrics_listen,
+                ..Protection::default()
+            },
             database_url: args.database_url.clone(),
             mail: MailSettings {
                 smtp_url: args.smtp_url.clone(),
@@ -150,6 +198,9 @@ impl Settings {
             && smtp_host(url.expose_secret()).is_none()
         {
             return Err(ConfigError::SmtpUrl);
+        }
+        if args.metrics_listen == Some(args.listen) {
+            return Err(ConfigError::MetricsOnListen);
         }
         if settings.provider_h2c
             && settings
@@ -178,6 +229,19 @@ impl Settings {
         self.endpoints()
             .any(|e| e.target == Target::EmbeddedSandbox)
     }
+}
+
+/// Tokens if any; else closed in live mode unless opened on purpose; else open.
+fn api_access(args: &ServeArgs, live: bool) -> Result<ApiAccess, ConfigError> {
+    let tokens = match &args.api_tokens {
+        Some(list) => ApiTokens::parse(list).map_err(ConfigError::ApiTokens)?,
+        None => None,
+    };
+    Ok(match tokens {
+        Some(tokens) => ApiAccess::Tokens(tokens),
+        None if live && !args.api_open => ApiAccess::Closed,
+        None => ApiAccess::Open,
+    })
 }
 
 #[cfg(test)]
@@ -239,6 +303,60 @@ mod tests {
     }
 
     #[test]
+    fn the_api_is_closed_only_in_live_mode_without_tokens_unless_opened() {
+        let live = [
+            "--providers",
+            "live",
+            "--lob-api-key",
+            "k",
+            "--veriphone-api-key",
+            "k",
+        ];
+        let access = |args: &[&str]| {
+            Settings::from_args(&serve_args(args))
+                .unwrap()
+                .protection
+                .api
+        };
+        assert!(matches!(access(&[]), ApiAccess::Open), "sandbox");
+        assert!(matches!(access(&live), ApiAccess::Closed));
+        let opened = [&live[..], &["--api-open"]].concat();
+        assert!(matches!(access(&opened), ApiAccess::Open));
+        let tokens = [&live[..], &["--api-tokens", "a-token-of-16-chars"]].concat();
+        assert!(matches!(access(&tokens), ApiAccess::Tokens(_)));
+        let blank = [&live[..], &["--api-tokens", " , "]].concat();
+        assert!(
+            matches!(access(&blank), ApiAccess::Closed),
+            "no token given"
+        );
+    }
+
+    #[test]
+    fn a_bad_token_list_is_refused_without_echoing_it() {
+        let err =
+            Settings::from_args(&serve_args(&["--api-tokens", "s3cr3t with space"])).unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            shown.contains("VOUCH_API_TOKENS") && !shown.contains("s3cr3t"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn metrics_need_an_address_of_their_own() {
+        let args = serve_args(&[
+            "--listen",
+            "127.0.0.1:9000",
+            "--metrics-listen",
+            "127.0.0.1:9000",
+        ]);
+        assert_eq!(
+            Settings::from_args(&args).unwrap_err(),
+            ConfigError::MetricsOnListen
+        );
+    }
+
+    #[test]
     fn database_and_smtp_urls_are_checked_without_echoing_them() {
         for (args, expected) in [
             (
@@ -264,6 +382,8 @@ mod tests {
             "s3cr3t-lob",
             "--veriphone-api-key",
             "s3cr3t-vp",
+            "--api-tokens",
+            "s3cr3t-token-1,s3cr3t-token-2",
             "--database-url",
             "postgres://vouch:s3cr3t-db@localhost/vouch",
             "--smtp-url",

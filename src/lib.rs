@@ -17,14 +17,15 @@
 //!   transaction (an outbox); confirmation tokens; SQLite by default, PostgreSQL by URL.
 //! - [`mail`] — the background worker that drains the outbox to an SMTP server or the embedded
 //!   mailbox, with leases, retries and backoff.
-//! - [`cli`], [`config`], [`startup`], [`serve`], [`telemetry`] — flags and env, settings, wiring,
-//!   the accept loop, logs and metrics.
+//! - [`cli`], [`config`], [`startup`], [`telemetry`] — flags and env, settings, wiring, logs and
+//!   metrics; `serve`, start-up's own accept loop (header timeout, connection cap).
 
 pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod mail;
+mod serve;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

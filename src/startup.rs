@@ -1,15 +1,15 @@
 //! Builds the application from settings — HTTP client, engine, embedded sandbox, database,
-//! email worker, router, bound listener — and runs it until a shutdown signal, with a bounded
+//! email worker, router, bound listeners — and runs it until a shutdown signal, with a bounded
 //! grace period.
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use crate::checks::engine::{Engine, Policy};
 use crate::checks::eva::EvaClient;
@@ -21,16 +21,21 @@ use crate::config::{Settings, Target};
 use crate::mail::meters::MailMeters;
 use crate::mail::worker::Worker;
 use crate::mail::{Delivery, Smtp};
+use crate::serve::{self, Limits};
 use crate::store::Store;
 use crate::telemetry::metrics_handle;
-use crate::web;
 use crate::web::meters::SignupMeters;
-use crate::web::state::{AppState, ShutdownFlag, Signups};
+use crate::web::ratelimit::{self, Limiter};
+use crate::web::state::{AppState, Guard, ShutdownFlag, Signups};
+use crate::web::{self, access::ApiAccess};
 use vouch_sandbox::SandboxHandle;
 
 pub struct App {
     listener: TcpListener,
     router: axum::Router,
+    /// `/metrics` on an address of its own (`--metrics-listen`).
+    metrics: Option<(TcpListener, axum::Router)>,
+    limits: Limits,
     grace: Duration,
     shutdown: Arc<ShutdownFlag>,
     /// Kept alive as long as the app; stops the embedded sandbox when the app ends.
@@ -85,6 +90,17 @@ impl App {
             meters: CallMeters::register(),
         };
         spawn_metrics_upkeep(metrics.clone());
+        let protection = &settings.protection;
+        let limiter = Arc::new(Limiter::new(
+            protection.rate_limit,
+            protection.trusted_proxies.clone(),
+        ));
+        ratelimit::spawn_sweeper(&limiter);
+        if let ApiAccess::Tokens(tokens) = &protection.api
+            && tokens.any_short()
+        {
+            tracing::warn!("an API token is shorter than 16 characters: easy to guess");
+        }
         let shutdown = Arc::new(ShutdownFlag::default());
         let (signups, mut worker) = open_signups(&settings).await?;
         let store = signups.store.clone();
@@ -94,16 +110,29 @@ impl App {
             requests: Arc::default(),
             shutdown: Arc::clone(&shutdown),
             signups: Arc::new(signups),
+            guard: Arc::new(Guard {
+                limiter,
+                api: protection.api.clone(),
+                body_timeout: protection.body_timeout,
+                metrics_here: protection.metrics_listen.is_none(),
+            }),
         };
-        let listener = TcpListener::bind(settings.listen)
-            .await
-            .with_context(|| format!("binding {}", settings.listen))?;
+        let metrics = match protection.metrics_listen {
+            Some(addr) => Some((bind(addr).await?, web::metrics_router(state.clone()))),
+            None => None,
+        };
+        let listener = bind(settings.listen).await?;
         if settings.mail.public_url.is_none() {
             worker.public_url = format!("http://{}", listener.local_addr()?);
         }
         Ok(App {
             listener,
             router: web::router(state),
+            metrics,
+            limits: Limits {
+                header_timeout: protection.header_timeout,
+                max_connections: protection.max_connections,
+            },
             grace: settings.shutdown_grace,
             shutdown,
             sandbox,
@@ -121,34 +150,47 @@ impl App {
         self.listener.local_addr()
     }
 
+    /// Where `/metrics` is served when it has an address of its own.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        let (listener, _) = self.metrics.as_ref()?;
+        listener.local_addr().ok()
+    }
+
     /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests
     /// finish for at most the grace period.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-        let flag = Arc::clone(&self.shutdown);
-        let signal = async move {
-            shutdown.await;
-            flag.begin();
-            let _ = stopping.send(());
+        let (stopping, stopped) = watch::channel(false);
+        let stop = move || {
+            let mut stopped = stopped.clone();
+            async move {
+                let _ = stopped.wait_for(|&stop| stop).await;
+            }
         };
         let worker = self.worker.spawn();
-        let server = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(signal)
-            .into_future();
+        let metrics = self.metrics.map(|(listener, router)| {
+            tokio::spawn(serve::serve(listener, router, self.limits, stop()))
+        });
+        let server = serve::serve(self.listener, self.router, self.limits, stop());
         tokio::pin!(server);
-        // The grace starts when shutdown does: until then the server runs as long as it likes.
-        let grace = async {
-            let _ = stopped.await;
+        // Shutdown begins here, once: /readyz turns 503, both servers stop accepting, and the
+        // grace starts.
+        let begin = async {
+            shutdown.await;
+            self.shutdown.begin();
+            let _ = stopping.send(true);
             tokio::time::sleep(self.grace).await;
         };
         tokio::select! {
-            served = &mut server => served.context("serving")?,
-            () = grace => {
+            () = &mut server => {}
+            () = begin => {
                 tracing::warn!(grace = ?self.grace, "shutdown grace elapsed with requests still in flight");
             }
+        }
+        if let Some(metrics) = metrics {
+            metrics.abort();
         }
         // The worker finishes the emails in hand (each bounded by the send timeout); a job
         // cut off here is taken again once its lease runs out.
@@ -213,6 +255,12 @@ async fn open_signups(settings: &Settings) -> anyhow::Result<(Signups, Worker)> 
         meters: Arc::new(MailMeters::register()),
     };
     Ok((signups, worker))
+}
+
+async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))
 }
 
 /// The Prometheus recorder needs periodic upkeep to drain histogram buffers.

@@ -46,15 +46,22 @@ impl EvaClient {
     }
 
     pub async fn verify(&self, email: &EmailAddress) -> Result<EmailAnswer, ProviderError> {
-        let reply: EvaReply = self.route.get(&[("email", email.as_ref())]).await?.json()?;
-        // Anything but `success` with a `data` object is Eva failing, not the address.
-        match (reply.status.as_str(), reply.data) {
-            ("success", Some(d)) => Ok(EmailAnswer {
-                acceptable: d.valid_syntax && d.deliverable && !d.disposable,
-                disposable: d.disposable,
-            }),
-            _ => Err(ProviderError::Malformed),
-        }
+        let reply = self.route.get(&[("email", email.as_ref())]).await?;
+        read_reply(reply.body()?)
+    }
+}
+
+/// Eva's verdict from the body of a successful reply: pure, so it is fuzzed and
+/// property-tested on its own.
+pub fn read_reply(body: &[u8]) -> Result<EmailAnswer, ProviderError> {
+    let reply: EvaReply = serde_json::from_slice(body).map_err(|_| ProviderError::Malformed)?;
+    // Anything but `success` with a `data` object is Eva failing, not the address.
+    match (reply.status.as_str(), reply.data) {
+        ("success", Some(d)) => Ok(EmailAnswer {
+            acceptable: d.valid_syntax && d.deliverable && !d.disposable,
+            disposable: d.disposable,
+        }),
+        _ => Err(ProviderError::Malformed),
     }
 }
 

@@ -11,6 +11,9 @@ pub mod report;
 pub mod verdict;
 pub mod veriphone;
 
+#[cfg(test)]
+mod proptests;
+
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};

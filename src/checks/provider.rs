@@ -206,9 +206,9 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// The body as JSON of type `T` if the status is a success; anything else is the
-    /// provider's fault. (Not only 4xx/5xx: a redirect, never followed, is a failure too.)
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ProviderError> {
+    /// The body if the status is a success; anything else is the provider's fault. (Not
+    /// only 4xx/5xx: a redirect, never followed, is a failure too.)
+    pub fn body(&self) -> Result<&[u8], ProviderError> {
         if self.status == reqwest::StatusCode::TOO_MANY_REQUESTS {
             return Err(ProviderError::Throttled {
                 retry_after: self.retry_after,
@@ -217,7 +217,12 @@ impl Reply {
         if !self.status.is_success() {
             return Err(ProviderError::Status(self.status.as_u16()));
         }
-        serde_json::from_slice(&self.body).map_err(|_| ProviderError::Malformed)
+        Ok(&self.body)
+    }
+
+    /// The body as JSON of type `T` if the status is a success.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ProviderError> {
+        serde_json::from_slice(self.body()?).map_err(|_| ProviderError::Malformed)
     }
 }
 

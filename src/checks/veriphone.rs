@@ -47,13 +47,21 @@ impl VeriphoneClient {
             ("key", self.key.expose_secret()),
             ("default_country", DEFAULT_REGION),
         ];
-        let reply: VeriphoneReply = self.route.get(&query).await?.json()?;
-        match (reply.status.as_str(), reply.phone_valid) {
-            ("success", Some(valid)) => Ok(PhoneAnswer { valid }),
-            // Listed by Veriphone, never illustrated: the number is not a phone number.
-            ("syntax-error", _) => Ok(PhoneAnswer { valid: false }),
-            _ => Err(ProviderError::Malformed),
-        }
+        let reply = self.route.get(&query).await?;
+        read_reply(reply.body()?)
+    }
+}
+
+/// Veriphone's verdict from the body of a successful reply: pure, so it is fuzzed and
+/// property-tested on its own.
+pub fn read_reply(body: &[u8]) -> Result<PhoneAnswer, ProviderError> {
+    let reply: VeriphoneReply =
+        serde_json::from_slice(body).map_err(|_| ProviderError::Malformed)?;
+    match (reply.status.as_str(), reply.phone_valid) {
+        ("success", Some(valid)) => Ok(PhoneAnswer { valid }),
+        // Listed by Veriphone, never illustrated: the number is not a phone number.
+        ("syntax-error", _) => Ok(PhoneAnswer { valid: false }),
+        _ => Err(ProviderError::Malformed),
     }
 }
 

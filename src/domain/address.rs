@@ -2,6 +2,7 @@
 //! itself and the address goes to the provider only when every part is plausible.
 
 use super::field::{Field, Flaw, Hint, Problem};
+use super::text::field_text;
 use vouch_offline::address::parse_street;
 pub use vouch_offline::states::UsState;
 pub use vouch_offline::zip::ZipCode;
@@ -51,9 +52,6 @@ pub enum AddressInput {
     },
 }
 
-/// The longest line we accept for a street, unit or city; USPS lines are far shorter.
-const MAX_LINE_CHARS: usize = 100;
-
 impl AddressInput {
     pub fn parse(address: &str, address2: &str, city: &str, state: &str, zip: &str) -> Self {
         let mut problems = Vec::new();
@@ -63,8 +61,11 @@ impl AddressInput {
             }
         };
         note(Field::Address, street(address));
-        note(Field::Address2, line(address2, false));
-        note(Field::City, line(city, true));
+        note(Field::Address2, unit(address2));
+        note(
+            Field::City,
+            field_text(Field::City, city).map(drop).map_err(Flaw::from),
+        );
         let state_code = state_code(state);
         note(Field::State, state_code.map(|_| ()));
         let zip_code = zip_code(zip);
@@ -85,44 +86,32 @@ impl AddressInput {
     }
 }
 
-fn line(input: &str, required: bool) -> Result<(), Flaw> {
-    let s = input.trim();
-    if s.is_empty() {
-        return if required {
-            Err(Problem::Missing.into())
-        } else {
-            Ok(())
-        };
+/// The optional second line: blank is fine.
+fn unit(input: &str) -> Result<(), Flaw> {
+    match field_text(Field::Address2, input) {
+        Ok(_) | Err(Problem::Missing) => Ok(()),
+        Err(problem) => Err(problem.into()),
     }
-    if s.chars().count() > MAX_LINE_CHARS || s.chars().any(char::is_control) {
-        return Err(Problem::Invalid.into());
-    }
-    Ok(())
 }
 
 /// A street line needs a house (or box) number and a street name.
 fn street(input: &str) -> Result<(), Flaw> {
-    line(input, true)?;
-    parse_street(input.trim())
-        .map(|_| ())
+    let line = field_text(Field::Address, input)?;
+    parse_street(line)
+        .map(drop)
         .ok_or(Problem::Invalid.because(Hint::StreetShape))
 }
 
 /// One of the form's states, by its code.
 fn state_code(input: &str) -> Result<UsState, Flaw> {
-    if input.trim().is_empty() {
-        return Err(Problem::Missing.into());
-    }
-    UsState::from_code(input)
+    let code = field_text(Field::State, input)?;
+    UsState::from_code(code)
         .filter(|s| s.on_form())
         .ok_or(Problem::Invalid.because(Hint::StateFromList))
 }
 
 fn zip_code(input: &str) -> Result<ZipCode, Flaw> {
-    if input.trim().is_empty() {
-        return Err(Problem::Missing.into());
-    }
-    ZipCode::parse(input).ok_or(Problem::Invalid.because(Hint::ZipShape))
+    ZipCode::parse(field_text(Field::Zip, input)?).ok_or(Problem::Invalid.because(Hint::ZipShape))
 }
 
 #[cfg(test)]
@@ -173,7 +162,29 @@ mod tests {
             ),
             (
                 ["2600 Pearl St", "Apt\u{7}", "Boulder", "CO", "80302"],
-                vec![(Field::Address2, Problem::Invalid.into())],
+                vec![(Field::Address2, Problem::Hidden.into())],
+            ),
+            (
+                [
+                    "2600 Pearl\u{200b} St",
+                    "",
+                    "Boul\u{202e}der",
+                    "C\u{feff}O",
+                    "8030\u{0}2",
+                ],
+                vec![
+                    (Field::Address, Problem::Hidden.into()),
+                    (Field::City, Problem::Hidden.into()),
+                    (Field::State, Problem::Hidden.into()),
+                    (Field::Zip, Problem::Hidden.into()),
+                ],
+            ),
+            (
+                ["2600 Pearl St", "", &"B".repeat(65), "CO", "80302-12345"],
+                vec![
+                    (Field::City, Problem::TooLong.into()),
+                    (Field::Zip, Problem::TooLong.into()),
+                ],
             ),
         ];
         for ([a, a2, c, s, z], problems) in cases {

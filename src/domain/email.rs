@@ -1,6 +1,7 @@
 //! An email address that passed the offline syntax check, with what the offline lists know of it.
 
-use super::field::{Flaw, Hint, Problem};
+use super::field::{Field, Flaw, Hint, Problem};
+use super::text::field_text;
 use vouch_offline::email::{self, EmailFacts, EmailSyntaxError};
 
 /// A syntactically valid address; only such an address is sent to Eva.
@@ -9,10 +10,12 @@ pub struct EmailAddress(EmailFacts);
 
 impl EmailAddress {
     pub fn parse(input: &str) -> Result<EmailAddress, Flaw> {
-        let input = input.trim();
+        let input = field_text(Field::Email, input)?;
         match email::analyze(input) {
             Ok(facts) => Ok(EmailAddress(facts)),
             Err(EmailSyntaxError::Empty) => Err(Problem::Missing.into()),
+            // Within 254 characters, but over an RFC limit in bytes (a local part over 64,
+            // an IDN domain longer in ASCII): the address cannot exist, so it is invalid.
             Err(EmailSyntaxError::TooLong) => Err(Problem::Invalid.into()),
             Err(EmailSyntaxError::Mailbox(rule)) => {
                 Err(Problem::Invalid.because(Hint::Mailbox(rule)))

@@ -62,6 +62,20 @@ impl Field {
     pub fn is_required(self) -> bool {
         self != Field::Address2
     }
+
+    /// The most characters the field takes, after trimming: longer input is refused rather
+    /// than cut, and never reaches a provider. `state` is a code from a list, so it has none.
+    pub fn max_chars(self) -> Option<usize> {
+        match self {
+            Field::FirstName | Field::LastName => Some(100),
+            Field::Email => Some(254),
+            Field::PhoneNumber => Some(32),
+            Field::Address | Field::Address2 => Some(100),
+            Field::City => Some(64),
+            Field::State => None,
+            Field::Zip => Some(10),
+        }
+    }
 }
 
 /// What is wrong with a field, before it is put into words.
@@ -71,8 +85,10 @@ pub enum Problem {
     Missing,
     /// A local check or a provider says the value is wrong.
     Invalid,
-    /// A name is longer than the form accepts.
+    /// Longer than the field's limit ([`Field::max_chars`]).
     TooLong,
+    /// Holds an invisible or direction-changing character (Unicode Cc or Cf).
+    Hidden,
     /// The provider could not answer (timeout, refusal, 5xx, garbage).
     Unverified,
     /// Not sent to the provider because another part of the address is wrong.
@@ -88,20 +104,36 @@ pub fn message(field: Field, problem: Problem) -> &'static str {
         (P::Missing, F::LastName) => "Last name is required.",
         (P::Invalid, F::FirstName) => "First name contains characters that aren't allowed.",
         (P::Invalid, F::LastName) => "Last name contains characters that aren't allowed.",
-        (P::TooLong, F::FirstName) => "First name must be 100 characters or fewer.",
-        (P::TooLong, F::LastName) => "Last name must be 100 characters or fewer.",
         (P::Missing, F::Email) => "Email address is required.",
         (P::Missing, F::PhoneNumber) => "Phone number is required.",
         (P::Missing, F::Address | F::Address2) => "Address is required.",
         (P::Missing, F::City) => "City is required.",
         (P::Missing, F::State) => "State is required.",
         (P::Missing, F::Zip) => "Zip is required.",
-        (P::Invalid | P::TooLong, F::Email) => "Invalid email address",
-        (P::Invalid | P::TooLong, F::PhoneNumber) => "Invalid phone number",
-        (P::Invalid | P::TooLong, F::Address | F::Address2) => "Invalid address",
-        (P::Invalid | P::TooLong, F::City) => "Invalid city",
+        (P::TooLong, F::FirstName) => "First name must be 100 characters or fewer.",
+        (P::TooLong, F::LastName) => "Last name must be 100 characters or fewer.",
+        (P::TooLong, F::Email) => "Email address must be 254 characters or fewer.",
+        (P::TooLong, F::PhoneNumber) => "Phone number must be 32 characters or fewer.",
+        (P::TooLong, F::Address) => "Address must be 100 characters or fewer.",
+        (P::TooLong, F::Address2) => "Address line 2 must be 100 characters or fewer.",
+        (P::TooLong, F::City) => "City must be 64 characters or fewer.",
+        (P::TooLong, F::Zip) => "Zip must be 10 characters or fewer.",
+        (P::Hidden, F::FirstName) => "First name contains hidden characters.",
+        (P::Hidden, F::LastName) => "Last name contains hidden characters.",
+        (P::Hidden, F::Email) => "Email address contains hidden characters.",
+        (P::Hidden, F::PhoneNumber) => "Phone number contains hidden characters.",
+        (P::Hidden, F::Address) => "Address contains hidden characters.",
+        (P::Hidden, F::Address2) => "Address line 2 contains hidden characters.",
+        (P::Hidden, F::City) => "City contains hidden characters.",
+        (P::Hidden, F::State) => "State contains hidden characters.",
+        (P::Hidden, F::Zip) => "Zip contains hidden characters.",
+        (P::Invalid, F::Email) => "Invalid email address",
+        (P::Invalid, F::PhoneNumber) => "Invalid phone number",
+        (P::Invalid, F::Address | F::Address2) => "Invalid address",
+        (P::Invalid, F::City) => "Invalid city",
+        // `state` has no length limit: a long value is just not one of the codes.
         (P::Invalid | P::TooLong, F::State) => "Invalid state",
-        (P::Invalid | P::TooLong, F::Zip) => "Invalid zip",
+        (P::Invalid, F::Zip) => "Invalid zip",
         (P::Unverified, F::Email) => "Couldn't verify the email address right now",
         (P::Unverified, F::PhoneNumber) => "Couldn't verify the phone number right now",
         (P::Unverified, _) => "Couldn't verify the address right now",
@@ -177,7 +209,9 @@ impl FieldVerdict {
     pub fn flaw(field: Field, flaw: Flaw) -> FieldVerdict {
         let status = match flaw.problem {
             Problem::Unverified | Problem::Blocked => Status::Unverified,
-            Problem::Missing | Problem::Invalid | Problem::TooLong => Status::Invalid,
+            Problem::Missing | Problem::Invalid | Problem::TooLong | Problem::Hidden => {
+                Status::Invalid
+            }
         };
         FieldVerdict {
             status,
@@ -223,6 +257,34 @@ mod tests {
     }
 
     #[test]
+    fn limits_and_hidden_characters_are_worded_from_the_label_and_the_limit() {
+        for field in Field::ALL {
+            // The contract's labels are the visible ones without "(optional)".
+            let label = field.label().trim_end_matches(" (optional)");
+            assert_eq!(
+                message(field, Problem::Hidden),
+                format!("{label} contains hidden characters."),
+                "{field:?}"
+            );
+            if let Some(max) = field.max_chars() {
+                assert_eq!(
+                    message(field, Problem::TooLong),
+                    format!("{label} must be {max} characters or fewer."),
+                    "{field:?}"
+                );
+            }
+        }
+        assert_eq!(
+            message(Field::FirstName, Problem::TooLong),
+            "First name must be 100 characters or fewer."
+        );
+        assert_eq!(
+            message(Field::Address2, Problem::Hidden),
+            "Address line 2 contains hidden characters."
+        );
+    }
+
+    #[test]
     fn only_a_provider_failure_or_a_blocked_check_is_unverified() {
         for field in Field::ALL {
             let status = |p| FieldVerdict::problem(field, p).status;
@@ -230,6 +292,8 @@ mod tests {
             assert_eq!(status(Problem::Blocked), Status::Unverified);
             assert_eq!(status(Problem::Missing), Status::Invalid);
             assert_eq!(status(Problem::Invalid), Status::Invalid);
+            assert_eq!(status(Problem::TooLong), Status::Invalid);
+            assert_eq!(status(Problem::Hidden), Status::Invalid);
         }
     }
 

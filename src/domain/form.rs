@@ -107,8 +107,8 @@ pub struct Submission {
 impl Submission {
     pub fn parse(raw: &RawForm) -> Submission {
         Submission {
-            first_name: PersonName::parse(&raw.first_name),
-            last_name: PersonName::parse(&raw.last_name),
+            first_name: PersonName::parse(Field::FirstName, &raw.first_name),
+            last_name: PersonName::parse(Field::LastName, &raw.last_name),
             email: EmailAddress::parse(&raw.email),
             phone: PhoneNumber::parse(&raw.phone_number),
             address: AddressInput::parse(

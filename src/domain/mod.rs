@@ -8,3 +8,7 @@ pub mod form;
 pub mod hint;
 pub mod name;
 pub mod phone;
+pub mod text;
+
+#[cfg(test)]
+mod proptests;

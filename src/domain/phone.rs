@@ -1,6 +1,7 @@
 //! A phone number that libphonenumber's metadata finds possible for its region.
 
-use super::field::{Flaw, Hint, Problem};
+use super::field::{Field, Flaw, Hint, Problem};
+use super::text::field_text;
 use vouch_offline::phone::{self, PhoneError};
 
 /// The region for numbers typed without `+`; the form is for US sign-ups.
@@ -13,7 +14,7 @@ pub struct PhoneNumber(String);
 
 impl PhoneNumber {
     pub fn parse(input: &str) -> Result<PhoneNumber, Flaw> {
-        let input = input.trim();
+        let input = field_text(Field::PhoneNumber, input)?;
         let abroad = input.starts_with('+');
         let hint = match phone::e164(input, DEFAULT_REGION) {
             Ok(e164) => return Ok(PhoneNumber(e164)),

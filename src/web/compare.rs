@@ -6,14 +6,14 @@
 use std::time::Instant;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderName, StatusCode};
 use axum::response::Response;
 
+use super::body::{FormBody, FormRejection};
 use super::chart::{Chart, Lane, whole_ms};
 use super::html::StateOptions;
-use super::pages::{FormBody, log_submission, render, unreadable_notice};
+use super::pages::{log_submission, render, unreadable_notice};
 use super::state::AppState;
 use super::timing::{ms, server_timing};
 use super::view::FieldView;
@@ -48,11 +48,11 @@ pub async fn show() -> Response {
     render(StatusCode::OK, &ComparePage::new(&demo, None))
 }
 
-pub async fn run(State(state): State<AppState>, form: FormBody) -> Response {
+pub async fn run(State(state): State<AppState>, form: Result<FormBody, FormRejection>) -> Response {
     let raw = match form {
-        Ok(Form(pairs)) => RawForm::from_pairs(pairs),
+        Ok(FormBody(raw)) => raw,
         Err(rejection) => {
-            let (code, notice) = unreadable_notice(&rejection);
+            let (code, notice) = unreadable_notice(rejection);
             let demo = demo();
             let mut page = ComparePage::new(&demo, None);
             page.notice = Some(notice);

@@ -3,10 +3,12 @@
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::body::timed_out;
 use super::json::ErrorBody;
+use super::ratelimit::RetryAfter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -29,6 +31,23 @@ pub enum ApiError {
     /// 422: JSON, but not an object of strings.
     #[error("expected a JSON object whose values are strings")]
     WrongShape,
+    /// 408: the body did not arrive within the server's time limit.
+    #[error("the body took too long to arrive")]
+    BodyTimeout,
+    /// 401: tokens are configured and the call has none of them.
+    #[error("this API needs an Authorization: Bearer <token> header with a valid token")]
+    Unauthorized,
+    /// 403: live providers and no tokens: the API is closed until opened on purpose.
+    #[error(
+        "the JSON API is closed: it calls paid providers; set VOUCH_API_TOKENS to require tokens, or VOUCH_API_OPEN=true to open it to anyone"
+    )]
+    ApiClosed,
+    /// 403: a browser sent this from another site's page.
+    #[error("cross-site requests are not accepted")]
+    CrossSite,
+    /// 429: over the client's rate limit; `Retry-After` says when to try again.
+    #[error("too many requests from this client; try again after the Retry-After delay")]
+    TooManyRequests(RetryAfter),
 }
 
 impl ApiError {
@@ -39,6 +58,10 @@ impl ApiError {
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::WrongShape => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::ApiClosed | ApiError::CrossSite => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 }
@@ -49,6 +72,7 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::JsonDataError(_) => ApiError::WrongShape,
             JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
             r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
+            r if timed_out(&r) => ApiError::BodyTimeout,
             _ => ApiError::MalformedJson,
         }
     }
@@ -59,7 +83,19 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: self.to_string(),
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        let headers = response.headers_mut();
+        match self {
+            ApiError::TooManyRequests(RetryAfter(secs)) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            // RFC 6750: a 401 names the scheme that would have worked.
+            ApiError::Unauthorized => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
+        }
+        response
     }
 }
 
@@ -73,9 +109,13 @@ pub enum ErrorResponses {
     /// `VOUCH_API_TOKENS` is set and no `Authorization: Bearer <token>` names one of them.
     #[response(status = 401)]
     Unauthorized(ErrorBody),
-    /// Live providers, no API tokens and `VOUCH_API_OPEN` not `true`: the API is closed.
+    /// Live providers, no API tokens and `VOUCH_API_OPEN` not `true`: the API is closed. Or a
+    /// browser sent the call from another site's page.
     #[response(status = 403)]
     Forbidden(ErrorBody),
+    /// The body did not arrive within 10 s of the headers.
+    #[response(status = 408)]
+    BodyTimeout(ErrorBody),
     /// The body is over the 64 KiB limit.
     #[response(status = 413)]
     TooLarge(ErrorBody),

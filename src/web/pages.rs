@@ -4,14 +4,14 @@
 use std::time::Instant;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
-use axum::extract::rejection::FormRejection;
 use axum::http::header::{self, HeaderName};
 use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 
+use super::body::{FormBody, FormRejection};
 use super::error::ApiError;
+use super::ratelimit::RetryAfter;
 use super::signups::{Keeping, keep_if_valid};
 use super::state::AppState;
 use super::timing::{ms, server_timing};
@@ -34,14 +34,17 @@ pub async fn show_sync() -> Response {
     )
 }
 
-/// A form body: its name/value pairs, read into a [`RawForm`] by [`RawForm::from_pairs`].
-pub type FormBody = Result<Form<Vec<(String, String)>>, FormRejection>;
-
-pub async fn submit_sync(State(state): State<AppState>, form: FormBody) -> Response {
+pub async fn submit_sync(
+    State(state): State<AppState>,
+    form: Result<FormBody, FormRejection>,
+) -> Response {
     submit(state, Mode::Sequential, form).await
 }
 
-pub async fn submit_async(State(state): State<AppState>, form: FormBody) -> Response {
+pub async fn submit_async(
+    State(state): State<AppState>,
+    form: Result<FormBody, FormRejection>,
+) -> Response {
     submit(state, Mode::Concurrent, form).await
 }
 
@@ -58,10 +61,10 @@ pub fn page_not_found() -> Response {
     (StatusCode::NOT_FOUND, "not found").into_response()
 }
 
-async fn submit(state: AppState, mode: Mode, form: FormBody) -> Response {
+async fn submit(state: AppState, mode: Mode, form: Result<FormBody, FormRejection>) -> Response {
     let raw = match form {
-        Ok(Form(pairs)) => RawForm::from_pairs(pairs),
-        Err(rejection) => return unreadable(mode, &rejection),
+        Ok(FormBody(raw)) => raw,
+        Err(rejection) => return unreadable(mode, rejection),
     };
     let submission = Submission::parse(&raw);
     let report = state.engine.validate(&submission, mode).await;
@@ -89,33 +92,77 @@ async fn submit(state: AppState, mode: Mode, form: FormBody) -> Response {
     response
 }
 
-/// The form could not be read (too large, wrong type, malformed): say so, keep the status.
-fn unreadable(mode: Mode, rejection: &FormRejection) -> Response {
+/// The form could not be read: say so, with the rejection's status.
+fn unreadable(mode: Mode, rejection: FormRejection) -> Response {
     let (code, notice) = unreadable_notice(rejection);
+    notice_page(mode, code, notice)
+}
+
+/// The status and the sentence for a form that could not be read (too large, wrong type, too
+/// slow, not UTF-8, malformed).
+pub fn unreadable_notice(rejection: FormRejection) -> (StatusCode, &'static str) {
+    let notice = match rejection {
+        FormRejection::TooLarge => {
+            "The form was too large to read (the limit is 16 KiB). Please shorten your answers."
+        }
+        FormRejection::NotAForm => {
+            "The form was not sent as a web form. Please submit it from this page."
+        }
+        FormRejection::TimedOut => "The form took too long to arrive. Please submit it again.",
+        FormRejection::NotUtf8 => {
+            "The form was not sent as UTF-8 text, so it was not checked. Please submit it from this page."
+        }
+        FormRejection::Malformed => {
+            "The form could not be read. Please check your answers and submit it again."
+        }
+    };
+    (rejection.status(), notice)
+}
+
+/// Why a submission was refused before it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A browser posted it from another site's page (cross-site request forgery).
+    CrossSite,
+    /// The client is over its rate limit.
+    TooMany(RetryAfter),
+}
+
+/// The form again, for `path`'s mode, with a notice saying why the submission was refused:
+/// `403` for another site's form, `429` with `Retry-After` over the rate limit. Nothing was
+/// checked, so no value is shown back.
+pub fn refused(path: &str, refusal: Refusal) -> Response {
+    let mode = if path == "/sync" {
+        Mode::Sequential
+    } else {
+        Mode::Concurrent
+    };
+    match refusal {
+        Refusal::CrossSite => notice_page(
+            mode,
+            StatusCode::FORBIDDEN,
+            "This form was sent from another website, so nothing was checked or saved. \
+             If you meant to sign up here, fill in the form below.",
+        ),
+        Refusal::TooMany(RetryAfter(secs)) => {
+            let mut page = notice_page(
+                mode,
+                StatusCode::TOO_MANY_REQUESTS,
+                "This form has been submitted many times from your network in a short while, \
+                 so this one was not checked. Please wait a little, then submit it again.",
+            );
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            page
+        }
+    }
+}
+
+fn notice_page(mode: Mode, status: StatusCode, notice: &'static str) -> Response {
     let raw = RawForm::default();
     let mut page = FormPage::new(mode, &raw, None);
     page.notice = Some(notice);
-    render(code, &page)
-}
-
-/// The status and the sentence for a form that could not be read.
-pub fn unreadable_notice(rejection: &FormRejection) -> (StatusCode, &'static str) {
-    let status = rejection.status();
-    let notice = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            "The form was too large to read (the limit is 16 KiB). Please shorten your answers."
-        }
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            "The form was not sent as a web form. Please submit it from this page."
-        }
-        _ => "The form could not be read. Please check your answers and submit it again.",
-    };
-    let code = if status.is_client_error() {
-        status
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    (code, notice)
+    render(status, &page)
 }
 
 /// Room for a whole result page, reserved at once so the text is never copied as it grows

@@ -2,11 +2,14 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::Notify;
 
+use super::access::ApiAccess;
 use super::meters::{RequestMeters, SignupMeters};
+use super::ratelimit::Limiter;
 use crate::checks::engine::Engine;
 use crate::domain::form::Submission;
 use crate::store::signups::{Kept, NewSignup};
@@ -19,6 +22,7 @@ pub struct AppState {
     pub requests: Arc<RequestMeters>,
     pub shutdown: Arc<ShutdownFlag>,
     pub signups: Arc<Signups>,
+    pub guard: Arc<Guard>,
 }
 
 /// Set once a graceful shutdown has begun, so that `/readyz` tells load balancers to send
@@ -34,6 +38,19 @@ impl ShutdownFlag {
     pub fn has_begun(&self) -> bool {
         self.0.load(Ordering::Relaxed)
     }
+}
+
+/// The web layer's defences for a service on the open internet (design.md, "Abuse and web
+/// security"), configured once at start-up.
+pub struct Guard {
+    /// Validations per client.
+    pub limiter: Arc<Limiter>,
+    /// Who may call `/api/v1/*`.
+    pub api: ApiAccess,
+    /// How long a request body may take to arrive, from the end of its headers.
+    pub body_timeout: Duration,
+    /// Whether `/metrics` is served with the app; not when it has an address of its own.
+    pub metrics_here: bool,
 }
 
 /// Where valid submissions are kept, and the embedded mailbox when there is no SMTP server.

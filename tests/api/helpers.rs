@@ -11,12 +11,13 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use vouch::checks::policy::PolicySettings;
-use vouch::config::{Endpoint, Settings};
+use vouch::config::{Endpoint, Protection, Settings};
 use vouch::mail::{MailSettings, WorkerSettings};
 use vouch::startup::App;
+use vouch::web::ratelimit::RateLimit;
 use vouch::web::state::ShutdownFlag;
 use vouch_sandbox::SandboxOptions;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The contract's nine field names, written out so that a renamed field fails the tests.
@@ -63,6 +64,8 @@ pub fn form_with<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> 
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served when `--metrics-listen` is set.
+    pub metrics_addr: Option<SocketAddr>,
     pub http: reqwest::Client,
     pub eva: MockServer,
     pub lob: MockServer,
@@ -142,6 +145,11 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
             public_url: None,
             worker: quick_worker(),
         },
+        // Tests post many forms from one address; the rate-limit tests turn it back on.
+        protection: Protection {
+            rate_limit: RateLimit::Off,
+            ..Protection::default()
+        },
     };
     let sqlite_file = fresh_sqlite_file();
     settings.database_url = format!("sqlite://{}", sqlite_file.display()).into();
@@ -152,6 +160,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         .then_some(sqlite_file);
     let app = App::build(settings).await.unwrap();
     let addr = app.local_addr().unwrap();
+    let metrics_addr = app.metrics_addr();
     let shutdown_flag = app.shutdown_flag();
     let (tx, rx) = oneshot::channel();
     let server = tokio::spawn(app.run_until(async move {
@@ -159,6 +168,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     }));
     TestApp {
         addr,
+        metrics_addr,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -298,6 +308,17 @@ impl TestApp {
     pub fn shutdown(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+    }
+
+    /// From here on no provider may be called; wiremock checks when the app is dropped.
+    pub async fn expect_no_provider_calls(&self) {
+        for server in [&self.eva, &self.lob, &self.veriphone] {
+            Mock::given(any())
+                .respond_with(ResponseTemplate::new(500))
+                .expect(0)
+                .mount(server)
+                .await;
         }
     }
 

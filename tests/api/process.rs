@@ -18,6 +18,12 @@ fn vouch() -> Command {
         "LOB_API_KEY",
         "VERIPHONE_API_KEY",
         "VOUCH_PROVIDER_TIMEOUT",
+        "VOUCH_RATE_LIMIT",
+        "VOUCH_TRUSTED_PROXIES",
+        "VOUCH_API_TOKENS",
+        "VOUCH_API_OPEN",
+        "VOUCH_MAX_CONNECTIONS",
+        "VOUCH_METRICS_LISTEN",
         "SMTP_URL",
         "VOUCH_MAIL_FROM",
         "VOUCH_PUBLIC_URL",
@@ -33,8 +39,23 @@ fn vouch() -> Command {
 
 #[test]
 fn bad_configuration_exits_2_naming_the_setting() {
-    let cases: [(&[(&str, &str)], &str); 3] = [
+    let cases: [(&[(&str, &str)], &str); 9] = [
         (&[("VOUCH_PROVIDER_TIMEOUT", "soon")], "--provider-timeout"),
+        (&[("VOUCH_RATE_LIMIT", "lots")], "--rate-limit"),
+        (
+            &[("VOUCH_TRUSTED_PROXIES", "proxy.internal")],
+            "--trusted-proxies",
+        ),
+        (&[("VOUCH_API_OPEN", "maybe")], "--api-open"),
+        (&[("VOUCH_MAX_CONNECTIONS", "0")], "--max-connections"),
+        (
+            &[("VOUCH_METRICS_LISTEN", "everywhere")],
+            "--metrics-listen",
+        ),
+        (
+            &[("VOUCH_API_TOKENS", "s3cr3t with a space")],
+            "VOUCH_API_TOKENS",
+        ),
         (
             &[("VOUCH_ON_PROVIDER_ERROR", "maybe")],
             "--on-provider-error",
@@ -53,6 +74,7 @@ fn bad_configuration_exits_2_naming_the_setting() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{env:?}: {stderr}");
         assert!(stderr.contains(named), "{env:?}: {stderr}");
+        assert!(!stderr.contains("s3cr3t"), "a token in the error: {stderr}");
     }
 }
 

@@ -30,6 +30,41 @@ async fn html_responses_carry_a_strict_csp_and_nosniff() {
 }
 
 #[tokio::test]
+async fn every_answer_carries_the_contracts_headers() {
+    let app = spawn_app().await;
+    let answers = [
+        app.get("/").await,
+        app.post_form("/async", &[]).await,
+        app.get("/healthz").await,
+        app.get("/no-such-page").await,
+        app.post_json("", &serde_json::json!({})).await,
+    ];
+    for resp in answers {
+        let url = resp.url().clone();
+        let headers = resp.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        for directive in [
+            "default-src 'self'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ] {
+            assert!(csp.contains(directive), "{url}: {directive} in {csp}");
+        }
+        assert!(!csp.contains("unsafe-"), "{url}: {csp}");
+        assert_eq!(
+            headers["cross-origin-opener-policy"], "same-origin",
+            "{url}"
+        );
+        let permissions = headers["permissions-policy"].to_str().unwrap();
+        for feature in ["camera=()", "microphone=()", "geolocation=()", "payment=()"] {
+            assert!(permissions.contains(feature), "{url}: {permissions}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn every_answer_forbids_framing_and_referrers() {
     let app = spawn_app().await;
     let answers = [

@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 
 use super::address::{TypedAddress, assess, parse_street};
+use super::zip::ZipCode;
 use super::{email, phone};
 
 /// Any Unicode text up to 10 KB, or text built from characters the parsers treat specially.
@@ -40,6 +41,21 @@ proptest! {
     fn phone_analyze_never_panics(input in text(), region in "[A-Za-z0-9]{0,3}") {
         let _ = phone::analyze(&input, &region);
         let _ = phone::analyze(&input, "US");
+    }
+
+    #[test]
+    fn zip_parse_never_panics_and_reads_every_zip_shape(
+        input in text(),
+        five in "[0-9]{5}",
+        four in "[0-9]{4}",
+        sep in prop_oneof![Just(""), Just("-")],
+    ) {
+        let _ = ZipCode::parse(&input);
+        let plus4 = ZipCode::parse(&format!(" {five}{sep}{four} "));
+        let canonical = format!("{five}-{four}");
+        prop_assert_eq!(plus4.as_ref().map(ZipCode::full), Some(canonical.as_str()));
+        let plain = ZipCode::parse(&five);
+        prop_assert_eq!(plain.as_ref().map(ZipCode::five), Some(five.as_str()));
     }
 
     #[test]
