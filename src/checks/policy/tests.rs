@@ -281,3 +281,28 @@ async fn waiting_for_a_call_slot_counts_against_the_deadline() {
         "1 s left for a 3 s call"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_metrics_show_retries_hedges_cache_lookups_and_the_breaker() {
+    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+    let exported = recorder.handle();
+    let p = metrics::with_local_recorder(&recorder, || policy(|_| {}));
+    let ok = Fake::new(&[(10, Ok(1))]);
+    call(&p, "a", &ok).await.unwrap();
+    call(&p, "a", &ok).await.unwrap();
+    let failing = Fake::new(&[(10, Err(ProviderError::Status(503)))]);
+    for i in 0..5 {
+        let _ = call(&p, &i.to_string(), &failing).await;
+    }
+    let text = exported.render();
+    for series in [
+        r#"vouch_cache_lookups_total{provider="eva",result="hit"} 1"#,
+        r#"vouch_provider_breaker_state{provider="eva"} 2"#,
+    ] {
+        assert!(text.contains(series), "{series}\n{text}");
+    }
+    assert!(
+        !text.contains(r#"vouch_provider_retries_total{provider="eva"} 0"#),
+        "{text}"
+    );
+}
