@@ -690,6 +690,9 @@ def run_mode(name, mode, cfg, deadline, seed_base):
     env.setdefault("VOUCH_PROVIDER_H2C", "on")
     # One load generator is one client: vouch's per-client rate limit would refuse it.
     env.setdefault("VOUCH_RATE_LIMIT", "off")
+    # The sandbox takes any number of calls at once; vouch's default of 256 per provider
+    # (what a real provider accepts) would cap C = 1024 at 256 / 0.3 s = 853 submissions/s.
+    env.setdefault("VOUCH_PROVIDER_CONCURRENCY", "100000")
     env.setdefault("PEER_PROVIDER_TIMEOUT_S", str(PEER_TIMEOUT_S))
     # Valid submissions are kept as sign-ups: a fresh database per server run, not ROOT's.
     env.setdefault("DATABASE_URL", f"sqlite://{cfg.logdir}/vouch-{mode}.db")
