@@ -449,7 +449,9 @@ pub async fn postgres_database() -> Option<String> {
         return None;
     };
     let name = format!("vouch_test_{}", vouch::store::ids::new_id().unwrap());
-    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
+    let mut admin = sqlx::PgConnection::connect(&base)
+        .await
+        .unwrap_or_else(|e| panic!("VOUCH_TEST_POSTGRES_URL={base:?}: {e}"));
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut admin)
         .await
