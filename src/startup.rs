@@ -23,6 +23,7 @@ use crate::mail::worker::Worker;
 use crate::mail::{Delivery, Smtp};
 use crate::serve::{self, Limits};
 use crate::store::Store;
+use crate::store::writer::SignupWriter;
 use crate::telemetry::metrics_handle;
 use crate::web::meters::SignupMeters;
 use crate::web::ratelimit::{self, Limiter};
@@ -237,6 +238,7 @@ async fn open_signups(settings: &Settings) -> anyhow::Result<(Signups, Worker)> 
     }
     let wake = Arc::new(Notify::new());
     let signups = Signups {
+        writer: SignupWriter::spawn(store.clone()),
         store,
         wake: wake.clone(),
         meters: SignupMeters::register(),

@@ -15,11 +15,11 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use super::backoff;
-use super::message::{ComposeError, compose, mailbox_of, to_message};
+use super::message::{ComposeError, Composed, compose, mailbox_of, to_message};
 use super::meters::MailMeters;
-use super::{Delivery, WorkerSettings, describe};
+use super::{Delivery, Smtp, WorkerSettings, describe};
 use crate::store::ids::{TOKEN_TTL, Token, new_id};
-use crate::store::mailbox::StoredEmail;
+use crate::store::mailbox::{MailboxDelivery, StoredEmail};
 use crate::store::outbox::{IssuedToken, Job};
 use crate::store::{Store, StoreError, micros, now_us};
 
@@ -48,6 +48,14 @@ impl WorkerHandle {
         if let Err(err) = self.task.await {
             tracing::error!(error = %err, "the email worker ended abnormally");
         }
+    }
+}
+
+/// A token kept for its email's link, with the same expiry whichever way the email leaves.
+fn issued(token: &Token) -> IssuedToken<'_> {
+    IssuedToken {
+        token,
+        expires_at: now_us().saturating_add(micros(TOKEN_TTL)),
     }
 }
 
@@ -88,6 +96,17 @@ impl From<ComposeError> for Failure {
     }
 }
 
+/// Jobs per claim for the embedded mailbox, all delivered in one transaction (see
+/// [`crate::store::mailbox`]); SMTP takes [`WorkerSettings::batch`] at a time.
+const MAILBOX_BATCH: u32 = 64;
+
+/// An email composed for a job, with the token its link carries.
+struct Letter {
+    token: Option<Token>,
+    email: Composed,
+    to: Mailbox,
+}
+
 /// Queue gauges are refreshed at most this often.
 const STATS_EVERY: Duration = Duration::from_secs(1);
 
@@ -105,18 +124,23 @@ impl Worker {
         loop {
             let now = now_us();
             let lease_until = now.saturating_add(micros(self.settings.lease));
-            let jobs = match self
-                .store
-                .claim(&owner, now, lease_until, self.settings.batch)
-                .await
-            {
+            let limit = match self.delivery {
+                Delivery::Smtp(_) => self.settings.batch,
+                Delivery::Mailbox => MAILBOX_BATCH,
+            };
+            let jobs = match self.store.claim(&owner, now, lease_until, limit).await {
                 Ok(jobs) => jobs,
                 Err(err) => {
                     tracing::warn!(error = %err, "claiming email jobs failed");
                     Vec::new()
                 }
             };
-            join_all(jobs.iter().map(|job| self.attempt(job, &owner))).await;
+            match &self.delivery {
+                Delivery::Smtp(smtp) => {
+                    join_all(jobs.iter().map(|job| self.attempt(job, &owner, smtp))).await;
+                }
+                Delivery::Mailbox => self.to_mailbox(&jobs, &owner).await,
+            }
             if stats_at.is_none_or(|t| t.elapsed() >= STATS_EVERY) {
                 self.report_queue().await;
                 stats_at = Some(Instant::now());
@@ -125,7 +149,7 @@ impl Worker {
                 break;
             }
             // A full batch suggests more are due: look again at once.
-            if jobs.len() == self.settings.batch as usize {
+            if jobs.len() == limit as usize {
                 continue;
             }
             tokio::select! {
@@ -139,19 +163,23 @@ impl Worker {
     }
 
     /// One attempt at one job, and what follows from it.
-    async fn attempt(&self, job: &Job, owner: &str) {
-        match self.deliver(job, owner).await {
-            Ok(Delivered::Sent) => {
+    async fn attempt(&self, job: &Job, owner: &str, smtp: &Smtp) {
+        match self.send(job, owner, smtp).await {
+            Ok(delivered) => self.delivered(job, delivered),
+            Err(failure) => self.failed(job, owner, &failure).await,
+        }
+    }
+
+    fn delivered(&self, job: &Job, delivered: Delivered) {
+        match delivered {
+            Delivered::Sent => {
                 self.meters.sent.increment(1);
                 tracing::debug!(job = %job.id, attempt = job.attempts, "email sent");
             }
-            Ok(Delivered::Gone) => {
-                tracing::debug!(job = %job.id, "email dropped: its sign-up was deleted");
-            }
-            Ok(Delivered::LeaseLost) => {
+            Delivered::Gone => {}
+            Delivered::LeaseLost => {
                 tracing::warn!(job = %job.id, "email job's lease ran out before it was marked");
             }
-            Err(failure) => self.failed(job, owner, &failure).await,
         }
     }
 
@@ -182,9 +210,12 @@ impl Worker {
         }
     }
 
-    async fn deliver(&self, job: &Job, owner: &str) -> Result<Delivered, Failure> {
+    /// The email for `job`, composed from its sign-up as it is now; `None` if the sign-up was
+    /// deleted (a request to be forgotten): nothing to send.
+    async fn letter(&self, job: &Job) -> Result<Option<Letter>, Failure> {
         let Some(to) = self.store.recipient(&job.signup_id).await? else {
-            return Ok(Delivered::Gone);
+            tracing::debug!(job = %job.id, "email dropped: its sign-up was deleted");
+            return Ok(None);
         };
         // A pending sign-up gets a fresh link; a confirmed one is told it needs nothing.
         let token = if to.confirmed {
@@ -195,37 +226,70 @@ impl Worker {
         let link = token
             .as_ref()
             .map(|t| format!("{}/confirm/{}", self.public_url, t.secret));
-        let email = compose(&to, link.as_deref())?;
-        let recipient = mailbox_of(&to)?;
-        let issued = |t| IssuedToken {
-            token: t,
-            expires_at: now_us().saturating_add(micros(TOKEN_TTL)),
-        };
-        let smtp = match &self.delivery {
-            Delivery::Smtp(smtp) => smtp,
-            Delivery::Mailbox => {
-                let stored = StoredEmail {
-                    id: new_id()?,
-                    sender: self.from.to_string(),
-                    recipient: recipient.to_string(),
-                    subject: email.subject.to_owned(),
-                    text_body: email.text,
-                    html_body: email.html,
-                    created_at: now_us(),
-                };
-                let done = self
-                    .store
-                    .deliver_to_mailbox(job, owner, token.as_ref().map(issued), &stored)
-                    .await?;
-                return Ok(if done {
-                    Delivered::Sent
-                } else {
-                    Delivered::LeaseLost
-                });
+        Ok(Some(Letter {
+            email: compose(&to, link.as_deref())?,
+            to: mailbox_of(&to)?,
+            token,
+        }))
+    }
+
+    /// Delivers a claim to the embedded mailbox, in one transaction.
+    async fn to_mailbox(&self, jobs: &[Job], owner: &str) {
+        let mut letters = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            match self.letter(job).await {
+                Ok(Some(letter)) => letters.push((job, letter)),
+                Ok(None) => {}
+                Err(failure) => self.failed(job, owner, &failure).await,
             }
+        }
+        let mut deliveries = Vec::with_capacity(letters.len());
+        for (job, letter) in &letters {
+            let email = match new_id() {
+                Ok(id) => StoredEmail {
+                    id,
+                    sender: self.from.to_string(),
+                    recipient: letter.to.to_string(),
+                    subject: letter.email.subject.to_owned(),
+                    text_body: letter.email.text.clone(),
+                    html_body: letter.email.html.clone(),
+                    created_at: now_us(),
+                },
+                Err(err) => return self.all_failed(&letters, owner, err.into()).await,
+            };
+            let token = letter.token.as_ref().map(issued);
+            deliveries.push(MailboxDelivery { job, token, email });
+        }
+        match self.store.deliver_to_mailbox(owner, &deliveries).await {
+            Ok(done) => {
+                for ((job, _), sent) in letters.iter().zip(done) {
+                    self.delivered(
+                        job,
+                        if sent {
+                            Delivered::Sent
+                        } else {
+                            Delivered::LeaseLost
+                        },
+                    );
+                }
+            }
+            Err(err) => self.all_failed(&letters, owner, err.into()).await,
+        }
+    }
+
+    async fn all_failed(&self, letters: &[(&Job, Letter)], owner: &str, failure: Failure) {
+        for (job, _) in letters {
+            self.failed(job, owner, &failure).await;
+        }
+    }
+
+    /// One SMTP delivery: the token is stored before the email leaves, the job marked after.
+    async fn send(&self, job: &Job, owner: &str, smtp: &Smtp) -> Result<Delivered, Failure> {
+        let Some(letter) = self.letter(job).await? else {
+            return Ok(Delivered::Gone);
         };
-        let message = to_message(&self.from, recipient, &job.id, &email)?;
-        if let Some(t) = &token {
+        let message = to_message(&self.from, letter.to, &job.id, &letter.email)?;
+        if let Some(t) = &letter.token {
             self.store.issue_token(job, issued(t)).await?;
         }
         match tokio::time::timeout(self.settings.send_timeout, smtp.send(message)).await {
@@ -233,7 +297,7 @@ impl Worker {
             Ok(Err(err)) => {
                 // The server answered with a refusal, so the link went nowhere: withdraw it.
                 // After a connection error the outcome is unknown and the token stays.
-                if let (Some(t), true) = (&token, err.is_permanent() || err.is_transient()) {
+                if let (Some(t), true) = (&letter.token, err.is_permanent() || err.is_transient()) {
                     let _ = self.store.withdraw_token(t).await;
                 }
                 Err(Failure {

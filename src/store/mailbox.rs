@@ -1,7 +1,8 @@
 //! The embedded mailbox: without an SMTP server, an email is "sent" by storing it, in the same
-//! transaction that marks its job sent, so it is there exactly once.
+//! transaction that marks its job sent, so it is there exactly once. Nothing leaves the
+//! process, so a whole claim goes in one transaction: no batch can cause a duplicate.
 
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use super::outbox::{IssuedToken, Job};
 use super::{Store, StoreError};
@@ -19,59 +20,29 @@ pub struct StoredEmail {
     pub created_at: i64,
 }
 
+/// One job's email, ready for the mailbox.
+pub struct MailboxDelivery<'a> {
+    pub job: &'a Job,
+    pub token: Option<IssuedToken<'a>>,
+    pub email: StoredEmail,
+}
+
 impl Store {
-    /// Delivers to the embedded mailbox: the job is marked sent, the token stored and the
-    /// email kept in one transaction, so it is there exactly once.
+    /// Delivers a claim's emails to the embedded mailbox in one transaction: for each job, it
+    /// is marked sent, its token stored and its email kept together, so each email is there
+    /// exactly once. False for a job whose lease `owner` no longer holds (nothing is written).
     pub async fn deliver_to_mailbox(
         &self,
-        job: &Job,
         owner: &str,
-        token: Option<IssuedToken<'_>>,
-        email: &StoredEmail,
-    ) -> Result<bool, StoreError> {
+        deliveries: &[MailboxDelivery<'_>],
+    ) -> Result<Vec<bool>, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let done = sqlx::query(
-            "UPDATE email_outbox SET state = 'sent', sent_at = $3, lease_owner = NULL, \
-             lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'queued'",
-        )
-        .bind(&job.id)
-        .bind(owner)
-        .bind(email.created_at)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            tx.rollback().await?;
-            return Ok(false);
+        let mut done = Vec::with_capacity(deliveries.len());
+        for delivery in deliveries {
+            done.push(deliver_in(&mut tx, owner, delivery).await?);
         }
-        if let Some(t) = token {
-            sqlx::query(
-                "INSERT INTO confirmation_tokens (token_hash, signup_id, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(&t.token.hash)
-            .bind(&job.signup_id)
-            .bind(email.created_at)
-            .bind(t.expires_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(
-            "INSERT INTO mailbox (id, job_id, signup_id, sender, recipient, subject, text_body, \
-             html_body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&email.id)
-        .bind(&job.id)
-        .bind(&job.signup_id)
-        .bind(&email.sender)
-        .bind(&email.recipient)
-        .bind(&email.subject)
-        .bind(&email.text_body)
-        .bind(&email.html_body)
-        .bind(email.created_at)
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(done)
     }
 
     /// The newest emails in the embedded mailbox, newest first.
@@ -109,4 +80,52 @@ fn stored_email(row: &sqlx::any::AnyRow) -> Result<StoredEmail, StoreError> {
         html_body: row.try_get("html_body")?,
         created_at: row.try_get("created_at")?,
     })
+}
+
+async fn deliver_in(
+    tx: &mut Transaction<'_, Any>,
+    owner: &str,
+    delivery: &MailboxDelivery<'_>,
+) -> Result<bool, StoreError> {
+    let MailboxDelivery { job, token, email } = delivery;
+    let marked = sqlx::query(
+        "UPDATE email_outbox SET state = 'sent', sent_at = $3, lease_owner = NULL, \
+         lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'queued'",
+    )
+    .bind(&job.id)
+    .bind(owner)
+    .bind(email.created_at)
+    .execute(&mut **tx)
+    .await?;
+    if marked.rows_affected() != 1 {
+        return Ok(false);
+    }
+    if let Some(t) = token {
+        sqlx::query(
+            "INSERT INTO confirmation_tokens (token_hash, signup_id, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&t.token.hash)
+        .bind(&job.signup_id)
+        .bind(email.created_at)
+        .bind(t.expires_at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO mailbox (id, job_id, signup_id, sender, recipient, subject, text_body, \
+         html_body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&email.id)
+    .bind(&job.id)
+    .bind(&job.signup_id)
+    .bind(&email.sender)
+    .bind(&email.recipient)
+    .bind(&email.subject)
+    .bind(&email.text_body)
+    .bind(&email.html_body)
+    .bind(email.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
 }

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod mailbox;
 pub mod outbox;
 pub mod signups;
+pub mod writer;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -68,6 +69,8 @@ pub enum StoreError {
     Random,
     #[error("the submission has no value for {0}, so it cannot be kept")]
     Incomplete(&'static str),
+    #[error("the sign-up writer has stopped")]
+    Closed,
 }
 
 /// Who a pool serves: its size differs.

@@ -1,6 +1,6 @@
 //! Sign-ups: keeping one with its email job in one transaction, and confirming it by token.
 
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use super::ids::{self, new_id};
 use super::{Store, StoreError, now_us};
@@ -87,68 +87,20 @@ impl Store {
     /// mailbox hears of the new attempt. A job still waiting is not doubled: it is composed when
     /// sent, from the sign-up as it is then.
     pub async fn keep(&self, signup: &NewSignup) -> Result<Kept, StoreError> {
-        let fresh_id = new_id()?;
-        let job_id = new_id()?;
-        let now = now_us();
+        let mut kept = self.keep_all(std::slice::from_ref(signup)).await?;
+        kept.pop().ok_or(StoreError::Closed)
+    }
+
+    /// [`Store::keep`] for several sign-ups in one transaction (see [`super::writer`]): one
+    /// lock and one commit for all of them. The answers are in the order of `signups`.
+    pub async fn keep_all(&self, signups: &[NewSignup]) -> Result<Vec<Kept>, StoreError> {
         let mut tx = self.pool().begin().await?;
-        // A write first: SQLite takes its write lock here, not on a later statement where a
-        // deferred transaction could no longer wait for it.
-        let row = sqlx::query(
-            "INSERT INTO signups (id, email, email_key, first_name, last_name, phone, address, \
-             address2, city, state, zip, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
-             ON CONFLICT (email_key) DO UPDATE SET updated_at = excluded.updated_at \
-             RETURNING id, status",
-        )
-        .bind(&fresh_id)
-        .bind(&signup.email)
-        .bind(email_key(&signup.email))
-        .bind(&signup.first_name)
-        .bind(&signup.last_name)
-        .bind(&signup.phone)
-        .bind(&signup.address)
-        .bind(&signup.address2)
-        .bind(&signup.city)
-        .bind(signup.state)
-        .bind(&signup.zip)
-        .bind(PENDING)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let id: String = row.try_get("id")?;
-        let status: String = row.try_get("status")?;
-        let new = id == fresh_id;
-        if !new && status == PENDING {
-            // Not confirmed yet: the latest details are the ones to confirm.
-            sqlx::query(
-                "UPDATE signups SET email = $2, first_name = $3, last_name = $4, phone = $5, \
-                 address = $6, address2 = $7, city = $8, state = $9, zip = $10 WHERE id = $1",
-            )
-            .bind(&id)
-            .bind(&signup.email)
-            .bind(&signup.first_name)
-            .bind(&signup.last_name)
-            .bind(&signup.phone)
-            .bind(&signup.address)
-            .bind(&signup.address2)
-            .bind(&signup.city)
-            .bind(signup.state)
-            .bind(&signup.zip)
-            .execute(&mut *tx)
-            .await?;
+        let mut kept = Vec::with_capacity(signups.len());
+        for signup in signups {
+            kept.push(keep_in(&mut tx, signup).await?);
         }
-        sqlx::query(
-            "INSERT INTO email_outbox (id, signup_id, state, attempts, run_at, created_at) \
-             SELECT $1, $2, 'queued', 0, $3, $3 WHERE NOT EXISTS (SELECT 1 FROM email_outbox \
-             WHERE signup_id = $2 AND state = 'queued' AND lease_owner IS NULL)",
-        )
-        .bind(&job_id)
-        .bind(&id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
-        Ok(Kept { id, new })
+        Ok(kept)
     }
 
     /// Spends a confirmation token: the first use confirms its sign-up and spends every other
@@ -200,4 +152,68 @@ impl Store {
         tx.commit().await?;
         Ok(Confirmation::Confirmed)
     }
+}
+
+/// One sign-up and its email job, inside the caller's transaction.
+async fn keep_in(tx: &mut Transaction<'_, Any>, signup: &NewSignup) -> Result<Kept, StoreError> {
+    let fresh_id = new_id()?;
+    let job_id = new_id()?;
+    let now = now_us();
+    // A write first: SQLite takes its write lock here, not on a later statement where a
+    // deferred transaction could no longer wait for it.
+    let row = sqlx::query(
+        "INSERT INTO signups (id, email, email_key, first_name, last_name, phone, address, \
+         address2, city, state, zip, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+         ON CONFLICT (email_key) DO UPDATE SET updated_at = excluded.updated_at \
+         RETURNING id, status",
+    )
+    .bind(&fresh_id)
+    .bind(&signup.email)
+    .bind(email_key(&signup.email))
+    .bind(&signup.first_name)
+    .bind(&signup.last_name)
+    .bind(&signup.phone)
+    .bind(&signup.address)
+    .bind(&signup.address2)
+    .bind(&signup.city)
+    .bind(signup.state)
+    .bind(&signup.zip)
+    .bind(PENDING)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let id: String = row.try_get("id")?;
+    let status: String = row.try_get("status")?;
+    let new = id == fresh_id;
+    if !new && status == PENDING {
+        // Not confirmed yet: the latest details are the ones to confirm.
+        sqlx::query(
+            "UPDATE signups SET email = $2, first_name = $3, last_name = $4, phone = $5, \
+             address = $6, address2 = $7, city = $8, state = $9, zip = $10 WHERE id = $1",
+        )
+        .bind(&id)
+        .bind(&signup.email)
+        .bind(&signup.first_name)
+        .bind(&signup.last_name)
+        .bind(&signup.phone)
+        .bind(&signup.address)
+        .bind(&signup.address2)
+        .bind(&signup.city)
+        .bind(signup.state)
+        .bind(&signup.zip)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO email_outbox (id, signup_id, state, attempts, run_at, created_at) \
+         SELECT $1, $2, 'queued', 0, $3, $3 WHERE NOT EXISTS (SELECT 1 FROM email_outbox \
+         WHERE signup_id = $2 AND state = 'queued' AND lease_owner IS NULL)",
+    )
+    .bind(&job_id)
+    .bind(&id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Kept { id, new })
 }

@@ -13,6 +13,7 @@ use super::ratelimit::Limiter;
 use crate::checks::engine::Engine;
 use crate::domain::form::Submission;
 use crate::store::signups::{Kept, NewSignup};
+use crate::store::writer::SignupWriter;
 use crate::store::{Store, StoreError};
 
 #[derive(Clone)]
@@ -56,6 +57,8 @@ pub struct Guard {
 /// Where valid submissions are kept, and the embedded mailbox when there is no SMTP server.
 pub struct Signups {
     pub store: Store,
+    /// Keeps sign-ups in `store`, those arriving together in one transaction.
+    pub writer: SignupWriter,
     /// Wakes the email worker when a sign-up (and so an email job) is stored.
     pub wake: Arc<Notify>,
     pub meters: SignupMeters,
@@ -67,7 +70,7 @@ impl Signups {
     /// Keeps a submission the engine found valid, and wakes the worker for its email.
     pub async fn keep(&self, submission: &Submission) -> Result<Kept, StoreError> {
         let signup = NewSignup::from_submission(submission)?;
-        let kept = self.store.keep(&signup).await?;
+        let kept = self.writer.keep(signup).await?;
         self.wake.notify_one();
         if kept.new {
             self.meters.new.increment(1);

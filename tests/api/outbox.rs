@@ -179,3 +179,39 @@ async fn an_expired_link_is_spent_and_confirms_nothing() {
         Confirmation::Unknown
     );
 }
+
+async fn sign_ups_arriving_together_are_each_kept_once_with_one_email(store: Store) {
+    use vouch::store::writer::SignupWriter;
+    const PEOPLE: usize = 300;
+    let writer = SignupWriter::spawn(store.clone());
+    // Every person twice, all at once: batches hold both copies of some people.
+    let kept =
+        futures::future::join_all((0..2 * PEOPLE).map(|n| writer.keep(person(n % PEOPLE)))).await;
+    let kept: Vec<_> = kept.into_iter().map(Result::unwrap).collect();
+    let ids: HashSet<_> = kept.iter().map(|k| k.id.as_str()).collect();
+    assert_eq!(ids.len(), PEOPLE, "one sign-up per person");
+    assert_eq!(
+        kept.iter().filter(|k| k.new).count(),
+        PEOPLE,
+        "each new once"
+    );
+    let now = now_us();
+    let jobs = store.claim("w", now, now + LEASE, 10_000).await.unwrap();
+    assert_eq!(
+        jobs.len(),
+        PEOPLE,
+        "one email job per person, however often they signed up"
+    );
+}
+
+#[tokio::test]
+async fn sign_ups_arriving_together_are_each_kept_once_with_one_email_on_sqlite() {
+    sign_ups_arriving_together_are_each_kept_once_with_one_email(sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn sign_ups_arriving_together_are_each_kept_once_with_one_email_on_postgres() {
+    if let Some(store) = postgres_store().await {
+        sign_ups_arriving_together_are_each_kept_once_with_one_email(store).await;
+    }
+}
