@@ -20,7 +20,7 @@ use super::meters::MailMeters;
 use super::{Delivery, Smtp, WorkerSettings, describe};
 use crate::store::ids::{TOKEN_TTL, Token, new_id};
 use crate::store::mailbox::{MailboxDelivery, StoredEmail};
-use crate::store::outbox::{IssuedToken, Job};
+use crate::store::outbox::{IssuedToken, Job, Recipient};
 use crate::store::{Store, StoreError, micros, now_us};
 
 /// Everything the worker needs; built by startup.
@@ -176,7 +176,9 @@ impl Worker {
                 self.meters.sent.increment(1);
                 tracing::debug!(job = %job.id, attempt = job.attempts, "email sent");
             }
-            Delivered::Gone => {}
+            Delivered::Gone => {
+                tracing::debug!(job = %job.id, "email dropped: its sign-up was deleted");
+            }
             Delivered::LeaseLost => {
                 tracing::warn!(job = %job.id, "email job's lease ran out before it was marked");
             }
@@ -213,10 +215,13 @@ impl Worker {
     /// The email for `job`, composed from its sign-up as it is now; `None` if the sign-up was
     /// deleted (a request to be forgotten): nothing to send.
     async fn letter(&self, job: &Job) -> Result<Option<Letter>, Failure> {
-        let Some(to) = self.store.recipient(&job.signup_id).await? else {
-            tracing::debug!(job = %job.id, "email dropped: its sign-up was deleted");
-            return Ok(None);
-        };
+        match self.store.recipient(&job.signup_id).await? {
+            Some(to) => Ok(Some(self.letter_to(&to)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn letter_to(&self, to: &Recipient) -> Result<Letter, Failure> {
         // A pending sign-up gets a fresh link; a confirmed one is told it needs nothing.
         let token = if to.confirmed {
             None
@@ -226,20 +231,34 @@ impl Worker {
         let link = token
             .as_ref()
             .map(|t| format!("{}/confirm/{}", self.public_url, t.secret));
-        Ok(Some(Letter {
-            email: compose(&to, link.as_deref())?,
-            to: mailbox_of(&to)?,
+        Ok(Letter {
+            email: compose(to, link.as_deref())?,
+            to: mailbox_of(to)?,
             token,
-        }))
+        })
     }
 
     /// Delivers a claim to the embedded mailbox, in one transaction.
     async fn to_mailbox(&self, jobs: &[Job], owner: &str) {
+        let ids: Vec<&str> = jobs.iter().map(|job| job.signup_id.as_str()).collect();
+        let recipients = match self.store.recipients(&ids).await {
+            Ok(recipients) => recipients,
+            Err(err) => {
+                let failure = Failure::from(err);
+                for job in jobs {
+                    self.failed(job, owner, &failure).await;
+                }
+                return;
+            }
+        };
         let mut letters = Vec::with_capacity(jobs.len());
         for job in jobs {
-            match self.letter(job).await {
-                Ok(Some(letter)) => letters.push((job, letter)),
-                Ok(None) => {}
+            // A sign-up deleted meanwhile (a request to be forgotten) takes its job with it.
+            let Some(to) = recipients.get(&job.signup_id) else {
+                continue;
+            };
+            match self.letter_to(to) {
+                Ok(letter) => letters.push((job, letter)),
                 Err(failure) => self.failed(job, owner, &failure).await,
             }
         }

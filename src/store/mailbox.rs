@@ -2,10 +2,12 @@
 //! transaction that marks its job sent, so it is there exactly once. Nothing leaves the
 //! process, so a whole claim goes in one transaction: no batch can cause a duplicate.
 
-use sqlx::{Any, Row, Transaction};
+use std::collections::HashSet;
+
+use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 use super::outbox::{IssuedToken, Job};
-use super::{Store, StoreError};
+use super::{Store, StoreError, now_us, placeholders};
 
 /// The finished email, as stored in the mailbox.
 #[derive(Clone)]
@@ -36,13 +38,24 @@ impl Store {
         owner: &str,
         deliveries: &[MailboxDelivery<'_>],
     ) -> Result<Vec<bool>, StoreError> {
-        let mut tx = self.pool().begin().await?;
-        let mut done = Vec::with_capacity(deliveries.len());
-        for delivery in deliveries {
-            done.push(deliver_in(&mut tx, owner, delivery).await?);
+        if deliveries.is_empty() {
+            return Ok(Vec::new());
         }
+        let mut tx = self.pool().begin().await?;
+        // Three statements for the whole claim, each taking every row at once: a statement is
+        // a round trip to the database (for SQLite, to its thread).
+        let marked = mark_sent_in(&mut tx, owner, deliveries).await?;
+        let sent: Vec<_> = deliveries
+            .iter()
+            .filter(|d| marked.contains(&d.job.id))
+            .collect();
+        keep_tokens_in(&mut tx, &sent).await?;
+        keep_emails_in(&mut tx, &sent).await?;
         tx.commit().await?;
-        Ok(done)
+        Ok(deliveries
+            .iter()
+            .map(|d| marked.contains(&d.job.id))
+            .collect())
     }
 
     /// The newest emails in the embedded mailbox, newest first.
@@ -82,50 +95,83 @@ fn stored_email(row: &sqlx::any::AnyRow) -> Result<StoredEmail, StoreError> {
     })
 }
 
-async fn deliver_in(
+/// Marks sent the jobs `owner` still holds; their ids.
+async fn mark_sent_in(
     tx: &mut Transaction<'_, Any>,
     owner: &str,
-    delivery: &MailboxDelivery<'_>,
-) -> Result<bool, StoreError> {
-    let MailboxDelivery { job, token, email } = delivery;
-    let marked = sqlx::query(
-        "UPDATE email_outbox SET state = 'sent', sent_at = $3, lease_owner = NULL, \
-         lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'queued'",
-    )
-    .bind(&job.id)
-    .bind(owner)
-    .bind(email.created_at)
-    .execute(&mut **tx)
-    .await?;
-    if marked.rows_affected() != 1 {
-        return Ok(false);
+    deliveries: &[MailboxDelivery<'_>],
+) -> Result<HashSet<String>, StoreError> {
+    let sql = format!(
+        "UPDATE email_outbox SET state = 'sent', sent_at = $2, lease_owner = NULL, \
+         lease_until = NULL WHERE lease_owner = $1 AND state = 'queued' AND id IN {} \
+         RETURNING id",
+        placeholders(1, deliveries.len(), 3)
+    );
+    // Only numbered placeholders are formatted in.
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(owner).bind(now_us());
+    for delivery in deliveries {
+        query = query.bind(&delivery.job.id);
     }
-    if let Some(t) = token {
-        sqlx::query(
-            "INSERT INTO confirmation_tokens (token_hash, signup_id, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&t.token.hash)
-        .bind(&job.signup_id)
-        .bind(email.created_at)
-        .bind(t.expires_at)
-        .execute(&mut **tx)
-        .await?;
+    let rows = query.fetch_all(&mut **tx).await?;
+    Ok(rows
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect::<Result<_, _>>()?)
+}
+
+async fn keep_tokens_in(
+    tx: &mut Transaction<'_, Any>,
+    sent: &[&MailboxDelivery<'_>],
+) -> Result<(), StoreError> {
+    let tokens: Vec<_> = sent
+        .iter()
+        .filter_map(|d| d.token.as_ref().map(|t| (d, t)))
+        .collect();
+    if tokens.is_empty() {
+        return Ok(());
     }
-    sqlx::query(
+    let sql = format!(
+        "INSERT INTO confirmation_tokens (token_hash, signup_id, created_at, expires_at) \
+         VALUES {}",
+        placeholders(tokens.len(), 4, 1)
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for (delivery, token) in tokens {
+        query = query
+            .bind(&token.token.hash)
+            .bind(&delivery.job.signup_id)
+            .bind(delivery.email.created_at)
+            .bind(token.expires_at);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
+}
+
+async fn keep_emails_in(
+    tx: &mut Transaction<'_, Any>,
+    sent: &[&MailboxDelivery<'_>],
+) -> Result<(), StoreError> {
+    if sent.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
         "INSERT INTO mailbox (id, job_id, signup_id, sender, recipient, subject, text_body, \
-         html_body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(&email.id)
-    .bind(&job.id)
-    .bind(&job.signup_id)
-    .bind(&email.sender)
-    .bind(&email.recipient)
-    .bind(&email.subject)
-    .bind(&email.text_body)
-    .bind(&email.html_body)
-    .bind(email.created_at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(true)
+         html_body, created_at) VALUES {}",
+        placeholders(sent.len(), 9, 1)
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for MailboxDelivery { job, email, .. } in sent.iter().copied() {
+        query = query
+            .bind(&email.id)
+            .bind(&job.id)
+            .bind(&job.signup_id)
+            .bind(&email.sender)
+            .bind(&email.recipient)
+            .bind(&email.subject)
+            .bind(&email.text_body)
+            .bind(&email.html_body)
+            .bind(email.created_at);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
 }

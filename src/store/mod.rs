@@ -175,6 +175,18 @@ fn create_if_missing(url: &str) -> String {
     }
 }
 
+/// `($first, …), (…)`: `rows` groups of `cols` numbered placeholders, for statements that take
+/// many rows (or, with one row, an `IN` list) at once.
+fn placeholders(rows: usize, cols: usize, first: usize) -> String {
+    let group = |r: usize| {
+        let numbers: Vec<String> = (0..cols)
+            .map(|c| format!("${}", first + r * cols + c))
+            .collect();
+        format!("({})", numbers.join(", "))
+    };
+    (0..rows).map(group).collect::<Vec<_>>().join(", ")
+}
+
 /// Now, in the schema's unit: Unix microseconds.
 pub fn now_us() -> i64 {
     let since = SystemTime::now()
@@ -197,6 +209,12 @@ pub fn rfc3339(us: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_number_rows_of_columns() {
+        assert_eq!(placeholders(2, 3, 1), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(placeholders(1, 2, 3), "($3, $4)");
+    }
 
     #[test]
     fn times_are_rfc3339_utc() {

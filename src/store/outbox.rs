@@ -5,11 +5,14 @@
 //! picks and skips those another worker holds (`FOR UPDATE SKIP LOCKED`); SQLite runs one
 //! writer at a time. A lease that runs out (its worker died) makes the job claimable again.
 
+use std::collections::HashMap;
+
+use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 use super::ids::Token;
 use super::signups::PENDING;
-use super::{Store, StoreError, now_us};
+use super::{Store, StoreError, now_us, placeholders};
 
 /// A job a worker holds until `lease_until`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,15 +91,30 @@ impl Store {
                 .bind(signup_id)
                 .fetch_optional(self.pool())
                 .await?;
-        row.map(|row| {
-            Ok(Recipient {
-                email: row.try_get("email")?,
-                first_name: row.try_get("first_name")?,
-                last_name: row.try_get("last_name")?,
-                confirmed: row.try_get::<String, _>("status")? != PENDING,
-            })
-        })
-        .transpose()
+        row.as_ref().map(recipient_of).transpose()
+    }
+
+    /// The sign-ups of many jobs in one statement, by id; a deleted one is absent.
+    pub async fn recipients(
+        &self,
+        signup_ids: &[&str],
+    ) -> Result<HashMap<String, Recipient>, StoreError> {
+        if signup_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT id, email, first_name, last_name, status FROM signups WHERE id IN {}",
+            placeholders(1, signup_ids.len(), 1)
+        );
+        // Only numbered placeholders are formatted in.
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in signup_ids {
+            query = query.bind(*id);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("id")?, recipient_of(row)?)))
+            .collect()
     }
 
     /// Stores a token before its email goes to an SMTP server.
@@ -201,4 +219,13 @@ impl Store {
         }
         Ok(stats)
     }
+}
+
+fn recipient_of(row: &AnyRow) -> Result<Recipient, StoreError> {
+    Ok(Recipient {
+        email: row.try_get("email")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        confirmed: row.try_get::<String, _>("status")? != PENDING,
+    })
 }
