@@ -1,5 +1,7 @@
 //! Sign-ups: keeping one with its email job in one transaction, and confirming it by token.
 
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
 use sqlx::{Any, Row, Transaction};
 
 use super::ids::{self, new_id};
@@ -161,24 +163,18 @@ async fn keep_in(tx: &mut Transaction<'_, Any>, signup: &NewSignup) -> Result<Ke
     let now = now_us();
     // A write first: SQLite takes its write lock here, not on a later statement where a
     // deferred transaction could no longer wait for it.
-    let row = sqlx::query(
-        "INSERT INTO signups (id, email, email_key, first_name, last_name, phone, address, \
-         address2, city, state, zip, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
-         ON CONFLICT (email_key) DO UPDATE SET updated_at = excluded.updated_at \
-         RETURNING id, status",
+    let row = bind_details(
+        sqlx::query(
+            "INSERT INTO signups (id, email_key, email, first_name, last_name, phone, address, \
+             address2, city, state, zip, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+             ON CONFLICT (email_key) DO UPDATE SET updated_at = excluded.updated_at \
+             RETURNING id, status",
+        )
+        .bind(&fresh_id)
+        .bind(email_key(&signup.email)),
+        signup,
     )
-    .bind(&fresh_id)
-    .bind(&signup.email)
-    .bind(email_key(&signup.email))
-    .bind(&signup.first_name)
-    .bind(&signup.last_name)
-    .bind(&signup.phone)
-    .bind(&signup.address)
-    .bind(&signup.address2)
-    .bind(&signup.city)
-    .bind(signup.state)
-    .bind(&signup.zip)
     .bind(PENDING)
     .bind(now)
     .fetch_one(&mut **tx)
@@ -188,22 +184,12 @@ async fn keep_in(tx: &mut Transaction<'_, Any>, signup: &NewSignup) -> Result<Ke
     let new = id == fresh_id;
     if !new && status == PENDING {
         // Not confirmed yet: the latest details are the ones to confirm.
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE signups SET email = $2, first_name = $3, last_name = $4, phone = $5, \
              address = $6, address2 = $7, city = $8, state = $9, zip = $10 WHERE id = $1",
         )
-        .bind(&id)
-        .bind(&signup.email)
-        .bind(&signup.first_name)
-        .bind(&signup.last_name)
-        .bind(&signup.phone)
-        .bind(&signup.address)
-        .bind(&signup.address2)
-        .bind(&signup.city)
-        .bind(signup.state)
-        .bind(&signup.zip)
-        .execute(&mut **tx)
-        .await?;
+        .bind(&id);
+        bind_details(update, signup).execute(&mut **tx).await?;
     }
     sqlx::query(
         "INSERT INTO email_outbox (id, signup_id, state, attempts, run_at, created_at) \
@@ -216,4 +202,22 @@ async fn keep_in(tx: &mut Transaction<'_, Any>, signup: &NewSignup) -> Result<Ke
     .execute(&mut **tx)
     .await?;
     Ok(Kept { id, new })
+}
+
+/// Binds a sign-up's nine details in the order of the `signups` columns: email, first_name,
+/// last_name, phone, address, address2, city, state, zip.
+fn bind_details<'q>(
+    query: Query<'q, Any, AnyArguments>,
+    signup: &'q NewSignup,
+) -> Query<'q, Any, AnyArguments> {
+    query
+        .bind(&signup.email)
+        .bind(&signup.first_name)
+        .bind(&signup.last_name)
+        .bind(&signup.phone)
+        .bind(&signup.address)
+        .bind(&signup.address2)
+        .bind(&signup.city)
+        .bind(signup.state)
+        .bind(&signup.zip)
 }
