@@ -114,6 +114,20 @@
       });
       form.addEventListener("focusout", (event) => this.left(event));
       form.addEventListener("input", (event) => this.edited(event));
+      // Pressing the submit button leaves the field being typed in, whose check may answer
+      // before the button is released: shown at once, the answer pushes the button down and
+      // the release lands beside it, losing the click. Answers wait until the press ends.
+      this.held = null;
+      this.submit?.addEventListener("pointerdown", () => { this.held ??= []; });
+      const release = () => setTimeout(() => this.release(), 0); // after the click, if any
+      document.addEventListener("pointerup", release);
+      document.addEventListener("pointercancel", release);
+    }
+
+    release() {
+      const held = this.held || [];
+      this.held = null;
+      held.forEach((answer) => this.show(answer));
     }
 
     groupOf(node) {
@@ -197,6 +211,10 @@
     }
 
     show(answer) {
+      if (this.held) {
+        this.held.push(answer);
+        return;
+      }
       const skipped = answer.checks.every((check) => check.outcome === "skipped");
       // "Checked" only when the group's check passed as a whole (as the server renders it).
       const passed = Object.values(answer.fields).every((verdict) => verdict.status !== "invalid");

@@ -33,6 +33,26 @@ test("fill the form, submit, see the errors, fix them, see success", async () =>
   assert.deepEqual(problems, []);
 });
 
+test("a press on submit right after the last field is not lost when that field's check answers", async () => {
+  const { page, problems } = await open(browser);
+  await page.goto(`${BASE}/async`);
+  await fill(page, BAD);
+  // A person's press, as it comes: the zip is left on mouse-down, its check answers (with
+  // errors that would push the button down) while the button is held, then the release.
+  await page.focus("#zip");
+  await page.locator("[data-submit]").scrollIntoViewIfNeeded();
+  await page.waitForTimeout(1000); // the other fields' answers are in: the button is where it is seen
+  const box = await page.locator("[data-submit]").boundingBox();
+  const navigation = page.waitForNavigation({ timeout: 5000 });
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(150);
+  await page.mouse.up();
+  await navigation;
+  assert.equal(await page.title(), "Error: Sign up · vouch");
+  assert.deepEqual(problems, []);
+});
+
 test("leaving the email field shows its state without a reload", async () => {
   const { page, problems } = await open(browser);
   await page.goto(`${BASE}/`);

@@ -62,10 +62,6 @@ export async function fill(page, values) {
 
 // Submits with the main button and waits for the next page.
 export async function submit(page) {
-  // Leaving the last field starts its live check, whose answer can move the button while the
-  // click is under way; let the checks settle first (what a person's eyes do).
-  await page.evaluate(() => document.activeElement?.blur());
-  await page.waitForSelector("form:not(:has([data-submit].is-checking))", { state: "attached" });
   await Promise.all([page.waitForNavigation(), page.click("[data-submit]")]);
 }
 
