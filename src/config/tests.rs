@@ -31,17 +31,19 @@ fn an_explicit_base_url_always_wins() {
     assert_eq!(s.lob.target, Target::EmbeddedSandbox);
 }
 
+/// Live providers with the keys they need.
+const LIVE: [&str; 6] = [
+    "--providers",
+    "live",
+    "--lob-api-key",
+    "k",
+    "--veriphone-api-key",
+    "k",
+];
+
 #[test]
 fn h2c_is_refused_for_https_providers() {
-    let live = [
-        "--providers",
-        "live",
-        "--lob-api-key",
-        "k",
-        "--veriphone-api-key",
-        "k",
-    ];
-    let args = serve_args(&[&live[..], &["--provider-h2c", "on"]].concat());
+    let args = serve_args(&[&LIVE[..], &["--provider-h2c", "on"]].concat());
     assert_eq!(
         Settings::from_args(&args).unwrap_err(),
         ConfigError::H2cOverTls
@@ -50,19 +52,11 @@ fn h2c_is_refused_for_https_providers() {
         Settings::from_args(&serve_args(&[])).unwrap().use_h2c(),
         "embedded sandbox"
     );
-    assert!(!Settings::from_args(&serve_args(&live)).unwrap().use_h2c());
+    assert!(!Settings::from_args(&serve_args(&LIVE)).unwrap().use_h2c());
 }
 
 #[test]
 fn the_api_is_closed_only_in_live_mode_without_tokens_unless_opened() {
-    let live = [
-        "--providers",
-        "live",
-        "--lob-api-key",
-        "k",
-        "--veriphone-api-key",
-        "k",
-    ];
     let access = |args: &[&str]| {
         Settings::from_args(&serve_args(args))
             .unwrap()
@@ -70,12 +64,12 @@ fn the_api_is_closed_only_in_live_mode_without_tokens_unless_opened() {
             .api
     };
     assert!(matches!(access(&[]), ApiAccess::Open), "sandbox");
-    assert!(matches!(access(&live), ApiAccess::Closed));
-    let opened = [&live[..], &["--api-open"]].concat();
+    assert!(matches!(access(&LIVE), ApiAccess::Closed));
+    let opened = [&LIVE[..], &["--api-open"]].concat();
     assert!(matches!(access(&opened), ApiAccess::Open));
-    let tokens = [&live[..], &["--api-tokens", "a-token-of-16-chars"]].concat();
+    let tokens = [&LIVE[..], &["--api-tokens", "a-token-of-16-chars"]].concat();
     assert!(matches!(access(&tokens), ApiAccess::Tokens(_)));
-    let blank = [&live[..], &["--api-tokens", " , "]].concat();
+    let blank = [&LIVE[..], &["--api-tokens", " , "]].concat();
     assert!(
         matches!(access(&blank), ApiAccess::Closed),
         "no token given"

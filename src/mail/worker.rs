@@ -62,8 +62,6 @@ fn issued(token: &Token) -> IssuedToken<'_> {
 /// How one attempt ended.
 enum Delivered {
     Sent,
-    /// The sign-up was deleted (a request to be forgotten): nothing to send.
-    Gone,
     /// Another worker holds the job now; it may send it too.
     LeaseLost,
 }
@@ -135,12 +133,7 @@ impl Worker {
                     Vec::new()
                 }
             };
-            match &self.delivery {
-                Delivery::Smtp(smtp) => {
-                    join_all(jobs.iter().map(|job| self.attempt(job, &owner, smtp))).await;
-                }
-                Delivery::Mailbox => self.to_mailbox(&jobs, &owner).await,
-            }
+            self.deliver(&jobs, &owner).await;
             if stats_at.is_none_or(|t| t.elapsed() >= STATS_EVERY) {
                 self.report_queue().await;
                 stats_at = Some(Instant::now());
@@ -162,9 +155,38 @@ impl Worker {
         tracing::info!("email worker stopped");
     }
 
+    /// Composes a claim's emails from their sign-ups as they are now (read in one statement)
+    /// and sends them the configured way. A sign-up deleted meanwhile (a request to be
+    /// forgotten) took its job with it: nothing to send.
+    async fn deliver(&self, jobs: &[Job], owner: &str) {
+        let ids: Vec<&str> = jobs.iter().map(|job| job.signup_id.as_str()).collect();
+        let recipients = match self.store.recipients(&ids).await {
+            Ok(recipients) => recipients,
+            Err(err) => return self.all_failed(jobs.iter(), owner, err.into()).await,
+        };
+        let mut letters = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let Some(to) = recipients.get(&job.signup_id) else {
+                tracing::debug!(job = %job.id, "email dropped: its sign-up was deleted");
+                continue;
+            };
+            match self.letter_to(to) {
+                Ok(letter) => letters.push((job, letter)),
+                Err(failure) => self.failed(job, owner, &failure).await,
+            }
+        }
+        match &self.delivery {
+            Delivery::Smtp(smtp) => {
+                let sends = letters.into_iter();
+                join_all(sends.map(|(job, letter)| self.attempt(job, letter, owner, smtp))).await;
+            }
+            Delivery::Mailbox => self.to_mailbox(&letters, owner).await,
+        }
+    }
+
     /// One attempt at one job, and what follows from it.
-    async fn attempt(&self, job: &Job, owner: &str, smtp: &Smtp) {
-        match self.send(job, owner, smtp).await {
+    async fn attempt(&self, job: &Job, letter: Letter, owner: &str, smtp: &Smtp) {
+        match self.send(job, letter, owner, smtp).await {
             Ok(delivered) => self.delivered(job, delivered),
             Err(failure) => self.failed(job, owner, &failure).await,
         }
@@ -175,9 +197,6 @@ impl Worker {
             Delivered::Sent => {
                 self.meters.sent.increment(1);
                 tracing::debug!(job = %job.id, attempt = job.attempts, "email sent");
-            }
-            Delivered::Gone => {
-                tracing::debug!(job = %job.id, "email dropped: its sign-up was deleted");
             }
             Delivered::LeaseLost => {
                 tracing::warn!(job = %job.id, "email job's lease ran out before it was marked");
@@ -212,15 +231,7 @@ impl Worker {
         }
     }
 
-    /// The email for `job`, composed from its sign-up as it is now; `None` if the sign-up was
-    /// deleted (a request to be forgotten): nothing to send.
-    async fn letter(&self, job: &Job) -> Result<Option<Letter>, Failure> {
-        match self.store.recipient(&job.signup_id).await? {
-            Some(to) => Ok(Some(self.letter_to(&to)?)),
-            None => Ok(None),
-        }
-    }
-
+    /// The email for a sign-up as it is now.
     fn letter_to(&self, to: &Recipient) -> Result<Letter, Failure> {
         // A pending sign-up gets a fresh link; a confirmed one is told it needs nothing.
         let token = if to.confirmed {
@@ -239,31 +250,10 @@ impl Worker {
     }
 
     /// Delivers a claim to the embedded mailbox, in one transaction.
-    async fn to_mailbox(&self, jobs: &[Job], owner: &str) {
-        let ids: Vec<&str> = jobs.iter().map(|job| job.signup_id.as_str()).collect();
-        let recipients = match self.store.recipients(&ids).await {
-            Ok(recipients) => recipients,
-            Err(err) => {
-                let failure = Failure::from(err);
-                for job in jobs {
-                    self.failed(job, owner, &failure).await;
-                }
-                return;
-            }
-        };
-        let mut letters = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            // A sign-up deleted meanwhile (a request to be forgotten) takes its job with it.
-            let Some(to) = recipients.get(&job.signup_id) else {
-                continue;
-            };
-            match self.letter_to(to) {
-                Ok(letter) => letters.push((job, letter)),
-                Err(failure) => self.failed(job, owner, &failure).await,
-            }
-        }
+    async fn to_mailbox(&self, letters: &[(&Job, Letter)], owner: &str) {
+        let jobs = || letters.iter().map(|(job, _)| *job);
         let mut deliveries = Vec::with_capacity(letters.len());
-        for (job, letter) in &letters {
+        for (job, letter) in letters {
             let email = match new_id() {
                 Ok(id) => StoredEmail {
                     id,
@@ -274,14 +264,14 @@ impl Worker {
                     html_body: letter.email.html.clone(),
                     created_at: now_us(),
                 },
-                Err(err) => return self.all_failed(&letters, owner, err.into()).await,
+                Err(err) => return self.all_failed(jobs(), owner, err.into()).await,
             };
             let token = letter.token.as_ref().map(issued);
             deliveries.push(MailboxDelivery { job, token, email });
         }
         match self.store.deliver_to_mailbox(owner, &deliveries).await {
             Ok(done) => {
-                for ((job, _), sent) in letters.iter().zip(done) {
+                for (job, sent) in jobs().zip(done) {
                     self.delivered(
                         job,
                         if sent {
@@ -292,21 +282,29 @@ impl Worker {
                     );
                 }
             }
-            Err(err) => self.all_failed(&letters, owner, err.into()).await,
+            Err(err) => self.all_failed(jobs(), owner, err.into()).await,
         }
     }
 
-    async fn all_failed(&self, letters: &[(&Job, Letter)], owner: &str, failure: Failure) {
-        for (job, _) in letters {
+    async fn all_failed<'j>(
+        &self,
+        jobs: impl Iterator<Item = &'j Job>,
+        owner: &str,
+        failure: Failure,
+    ) {
+        for job in jobs {
             self.failed(job, owner, &failure).await;
         }
     }
 
     /// One SMTP delivery: the token is stored before the email leaves, the job marked after.
-    async fn send(&self, job: &Job, owner: &str, smtp: &Smtp) -> Result<Delivered, Failure> {
-        let Some(letter) = self.letter(job).await? else {
-            return Ok(Delivered::Gone);
-        };
+    async fn send(
+        &self,
+        job: &Job,
+        letter: Letter,
+        owner: &str,
+        smtp: &Smtp,
+    ) -> Result<Delivered, Failure> {
         let message = to_message(&self.from, letter.to, &job.id, &letter.email)?;
         if let Some(t) = &letter.token {
             self.store.issue_token(job, issued(t)).await?;

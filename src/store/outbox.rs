@@ -84,16 +84,6 @@ impl Store {
             .collect()
     }
 
-    /// The sign-up a job writes to; `None` if it was deleted meanwhile.
-    pub async fn recipient(&self, signup_id: &str) -> Result<Option<Recipient>, StoreError> {
-        let row =
-            sqlx::query("SELECT email, first_name, last_name, status FROM signups WHERE id = $1")
-                .bind(signup_id)
-                .fetch_optional(self.pool())
-                .await?;
-        row.as_ref().map(recipient_of).transpose()
-    }
-
     /// The sign-ups of many jobs in one statement, by id; a deleted one is absent.
     pub async fn recipients(
         &self,

@@ -89,8 +89,10 @@ impl Store {
     /// mailbox hears of the new attempt. A job still waiting is not doubled: it is composed when
     /// sent, from the sign-up as it is then.
     pub async fn keep(&self, signup: &NewSignup) -> Result<Kept, StoreError> {
-        let mut kept = self.keep_all(std::slice::from_ref(signup)).await?;
-        kept.pop().ok_or(StoreError::Closed)
+        let mut tx = self.pool().begin().await?;
+        let kept = keep_in(&mut tx, signup).await?;
+        tx.commit().await?;
+        Ok(kept)
     }
 
     /// [`Store::keep`] for several sign-ups in one transaction (see [`super::writer`]): one
