@@ -238,7 +238,11 @@ async fn open_signups(settings: &Settings) -> anyhow::Result<(Signups, Worker)> 
     }
     let wake = Arc::new(Notify::new());
     let signups = Signups {
-        writer: SignupWriter::spawn(store.clone()),
+        writer: SignupWriter::spawn(
+            Store::open_for_writer(&settings.database_url)
+                .await
+                .context("opening the database for the sign-up writer")?,
+        ),
         store,
         wake: wake.clone(),
         meters: SignupMeters::register(),

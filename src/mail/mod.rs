@@ -18,6 +18,9 @@ use secrecy::{ExposeSecret, SecretString};
 pub struct WorkerSettings {
     /// Longest sleep between two looks at the outbox (a new sign-up wakes it sooner).
     pub poll_interval: Duration,
+    /// How long a wake-up waits before claiming, so that the sign-ups of the next moment share
+    /// one claim: a claim costs the same few statements whether it takes one job or many.
+    pub gather: Duration,
     /// Jobs taken per claim, sent concurrently. Each email in flight when the process dies
     /// may arrive twice (accepted, not yet marked), so this bounds the duplicates per crash.
     pub batch: u32,
@@ -36,6 +39,7 @@ impl Default for WorkerSettings {
     fn default() -> Self {
         WorkerSettings {
             poll_interval: Duration::from_secs(2),
+            gather: Duration::from_millis(50),
             batch: 4,
             lease: Duration::from_secs(30),
             send_timeout: Duration::from_secs(10),

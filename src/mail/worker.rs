@@ -147,7 +147,7 @@ impl Worker {
             }
             tokio::select! {
                 changed = stopped.changed() => if changed.is_err() || *stopped.borrow() { break },
-                () = self.wake.notified() => {}
+                () = self.wake.notified() => tokio::time::sleep(self.settings.gather).await,
                 () = tokio::time::sleep(self.settings.poll_interval) => {}
             }
         }

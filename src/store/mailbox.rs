@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 use super::outbox::{IssuedToken, Job};
-use super::{Store, StoreError, now_us, placeholders};
+use super::{Backend, Store, StoreError, now_us, placeholders};
 
 /// The finished email, as stored in the mailbox.
 #[derive(Clone)]
@@ -44,13 +44,13 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         // Three statements for the whole claim, each taking every row at once: a statement is
         // a round trip to the database (for SQLite, to its thread).
-        let marked = mark_sent_in(&mut tx, owner, deliveries).await?;
+        let marked = mark_sent_in(&mut tx, self.backend(), owner, deliveries).await?;
         let sent: Vec<_> = deliveries
             .iter()
             .filter(|d| marked.contains(&d.job.id))
             .collect();
-        keep_tokens_in(&mut tx, &sent).await?;
-        keep_emails_in(&mut tx, &sent).await?;
+        keep_tokens_in(&mut tx, self.backend(), &sent).await?;
+        keep_emails_in(&mut tx, self.backend(), &sent).await?;
         tx.commit().await?;
         Ok(deliveries
             .iter()
@@ -98,17 +98,19 @@ fn stored_email(row: &sqlx::any::AnyRow) -> Result<StoredEmail, StoreError> {
 /// Marks sent the jobs `owner` still holds; their ids.
 async fn mark_sent_in(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     owner: &str,
     deliveries: &[MailboxDelivery<'_>],
 ) -> Result<HashSet<String>, StoreError> {
     let sql = format!(
-        "UPDATE email_outbox SET state = 'sent', sent_at = $2, lease_owner = NULL, \
-         lease_until = NULL WHERE lease_owner = $1 AND state = 'queued' AND id IN {} \
+        "UPDATE email_outbox SET state = 'sent', sent_at = $1, lease_owner = NULL, \
+         lease_until = NULL WHERE lease_owner = $2 AND state = 'queued' AND id IN {} \
          RETURNING id",
         placeholders(1, deliveries.len(), 3)
     );
     // Only numbered placeholders are formatted in.
-    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(owner).bind(now_us());
+    let sql = backend.positional(&sql);
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(now_us()).bind(owner);
     for delivery in deliveries {
         query = query.bind(&delivery.job.id);
     }
@@ -121,6 +123,7 @@ async fn mark_sent_in(
 
 async fn keep_tokens_in(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     sent: &[&MailboxDelivery<'_>],
 ) -> Result<(), StoreError> {
     let tokens: Vec<_> = sent
@@ -135,7 +138,7 @@ async fn keep_tokens_in(
          VALUES {}",
         placeholders(tokens.len(), 4, 1)
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
+    let mut query = sqlx::query(AssertSqlSafe(backend.positional(&sql)));
     for (delivery, token) in tokens {
         query = query
             .bind(&token.token.hash)
@@ -149,6 +152,7 @@ async fn keep_tokens_in(
 
 async fn keep_emails_in(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     sent: &[&MailboxDelivery<'_>],
 ) -> Result<(), StoreError> {
     if sent.is_empty() {
@@ -159,7 +163,7 @@ async fn keep_emails_in(
          html_body, created_at) VALUES {}",
         placeholders(sent.len(), 9, 1)
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
+    let mut query = sqlx::query(AssertSqlSafe(backend.positional(&sql)));
     for MailboxDelivery { job, email, .. } in sent.iter().copied() {
         query = query
             .bind(&email.id)

@@ -97,7 +97,7 @@ impl Store {
             placeholders(1, signup_ids.len(), 1)
         );
         // Only numbered placeholders are formatted in.
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = sqlx::query(AssertSqlSafe(self.backend().positional(&sql)));
         for id in signup_ids {
             query = query.bind(*id);
         }

@@ -1,11 +1,13 @@
 //! Sign-ups: keeping one with its email job in one transaction, and confirming it by token.
 
+use std::collections::{HashMap, HashSet};
+
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 use super::ids::{self, new_id};
-use super::{Store, StoreError, now_us};
+use super::{Backend, Store, StoreError, now_us, placeholders};
 use crate::domain::address::AddressInput;
 use crate::domain::form::Submission;
 
@@ -90,7 +92,7 @@ impl Store {
     /// sent, from the sign-up as it is then.
     pub async fn keep(&self, signup: &NewSignup) -> Result<Kept, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let kept = keep_in(&mut tx, signup).await?;
+        let kept = keep_in(&mut tx, self.backend(), signup).await?;
         tx.commit().await?;
         Ok(kept)
     }
@@ -98,11 +100,19 @@ impl Store {
     /// [`Store::keep`] for several sign-ups in one transaction (see [`super::writer`]): one
     /// lock and one commit for all of them. The answers are in the order of `signups`.
     pub async fn keep_all(&self, signups: &[NewSignup]) -> Result<Vec<Kept>, StoreError> {
+        let keys: Vec<String> = signups.iter().map(|s| email_key(&s.email)).collect();
+        let distinct = keys.iter().collect::<HashSet<_>>().len() == keys.len();
         let mut tx = self.pool().begin().await?;
-        let mut kept = Vec::with_capacity(signups.len());
-        for signup in signups {
-            kept.push(keep_in(&mut tx, signup).await?);
-        }
+        let kept = if distinct && signups.len() > 1 {
+            keep_many_in(&mut tx, self.backend(), signups, &keys).await?
+        } else {
+            // One row may meet another of the same batch: row by row, in order.
+            let mut kept = Vec::with_capacity(signups.len());
+            for signup in signups {
+                kept.push(keep_in(&mut tx, self.backend(), signup).await?);
+            }
+            kept
+        };
         tx.commit().await?;
         Ok(kept)
     }
@@ -159,9 +169,12 @@ impl Store {
 }
 
 /// One sign-up and its email job, inside the caller's transaction.
-async fn keep_in(tx: &mut Transaction<'_, Any>, signup: &NewSignup) -> Result<Kept, StoreError> {
+async fn keep_in(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    signup: &NewSignup,
+) -> Result<Kept, StoreError> {
     let fresh_id = new_id()?;
-    let job_id = new_id()?;
     let now = now_us();
     // A write first: SQLite takes its write lock here, not on a later statement where a
     // deferred transaction could no longer wait for it.
@@ -185,25 +198,101 @@ async fn keep_in(tx: &mut Transaction<'_, Any>, signup: &NewSignup) -> Result<Ke
     let status: String = row.try_get("status")?;
     let new = id == fresh_id;
     if !new && status == PENDING {
-        // Not confirmed yet: the latest details are the ones to confirm.
-        let update = sqlx::query(
-            "UPDATE signups SET email = $2, first_name = $3, last_name = $4, phone = $5, \
-             address = $6, address2 = $7, city = $8, state = $9, zip = $10 WHERE id = $1",
-        )
-        .bind(&id);
-        bind_details(update, signup).execute(&mut **tx).await?;
+        refresh_in(tx, &id, signup).await?;
     }
-    sqlx::query(
-        "INSERT INTO email_outbox (id, signup_id, state, attempts, run_at, created_at) \
-         SELECT $1, $2, 'queued', 0, $3, $3 WHERE NOT EXISTS (SELECT 1 FROM email_outbox \
-         WHERE signup_id = $2 AND state = 'queued' AND lease_owner IS NULL)",
+    let kept = Kept { id, new };
+    queue_emails_in(tx, backend, std::slice::from_ref(&kept), now).await?;
+    Ok(kept)
+}
+
+/// [`keep_in`] for sign-ups with distinct addresses, with two statements for all of them (a
+/// statement is a round trip to the database; for SQLite, to its thread). `keys` are their
+/// [`email_key`]s. An address may appear once only: PostgreSQL refuses to update one row twice
+/// in one statement.
+async fn keep_many_in(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    signups: &[NewSignup],
+    keys: &[String],
+) -> Result<Vec<Kept>, StoreError> {
+    let now = now_us();
+    let fresh: Vec<String> = signups.iter().map(|_| new_id()).collect::<Result<_, _>>()?;
+    let sql = format!(
+        "INSERT INTO signups (id, email_key, email, first_name, last_name, phone, address, \
+         address2, city, state, zip, status, created_at, updated_at) VALUES {} \
+         ON CONFLICT (email_key) DO UPDATE SET updated_at = excluded.updated_at \
+         RETURNING id, email_key, status",
+        placeholders(signups.len(), 14, 1)
+    );
+    // Only numbered placeholders are formatted in.
+    let mut insert = sqlx::query(AssertSqlSafe(backend.positional(&sql)));
+    for ((signup, id), key) in signups.iter().zip(&fresh).zip(keys) {
+        insert = bind_details(insert.bind(id).bind(key), signup)
+            .bind(PENDING)
+            .bind(now)
+            .bind(now);
+    }
+    // RETURNING gives rows in no promised order: they are matched by address.
+    let mut stored = HashMap::with_capacity(signups.len());
+    for row in insert.fetch_all(&mut **tx).await? {
+        let key: String = row.try_get("email_key")?;
+        stored.insert(
+            key,
+            (
+                row.try_get::<String, _>("id")?,
+                row.try_get::<String, _>("status")?,
+            ),
+        );
+    }
+    let mut kept = Vec::with_capacity(signups.len());
+    for ((signup, key), fresh_id) in signups.iter().zip(keys).zip(&fresh) {
+        let (id, status) = stored.remove(key).ok_or(sqlx::Error::RowNotFound)?;
+        let new = id == *fresh_id;
+        if !new && status == PENDING {
+            refresh_in(tx, &id, signup).await?;
+        }
+        kept.push(Kept { id, new });
+    }
+    queue_emails_in(tx, backend, &kept, now).await?;
+    Ok(kept)
+}
+
+/// A pending sign-up signed up again: the latest details are the ones to confirm.
+async fn refresh_in(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    signup: &NewSignup,
+) -> Result<(), StoreError> {
+    let update = sqlx::query(
+        "UPDATE signups SET email = $2, first_name = $3, last_name = $4, phone = $5, \
+         address = $6, address2 = $7, city = $8, state = $9, zip = $10 WHERE id = $1",
     )
-    .bind(&job_id)
-    .bind(&id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(Kept { id, new })
+    .bind(id);
+    bind_details(update, signup).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// An email job for each sign-up of `kept` that has none waiting, in one statement.
+async fn queue_emails_in(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    kept: &[Kept],
+    now: i64,
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO email_outbox (id, signup_id, state, attempts, run_at, created_at) \
+         SELECT v.column1, v.column2, 'queued', 0, v.column3, v.column3 FROM (VALUES {}) AS v \
+         WHERE NOT EXISTS (SELECT 1 FROM email_outbox o WHERE o.signup_id = v.column2 \
+         AND o.state = 'queued' AND o.lease_owner IS NULL)",
+        placeholders(kept.len(), 3, 1)
+    );
+    // Only numbered placeholders are formatted in.
+    let mut insert = sqlx::query(AssertSqlSafe(backend.positional(&sql)));
+    for k in kept {
+        insert = insert.bind(new_id()?).bind(k.id.clone()).bind(now);
+    }
+    insert.execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Binds a sign-up's nine details in the order of the `signups` columns: email, first_name,

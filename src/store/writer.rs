@@ -51,6 +51,7 @@ async fn run(store: Store, mut waiting: mpsc::Receiver<Pending>) {
     while waiting.recv_many(&mut batch, BATCH).await > 0 {
         commit(&store, std::mem::take(&mut batch)).await;
     }
+    store.close().await;
 }
 
 async fn commit(store: &Store, batch: Vec<Pending>) {

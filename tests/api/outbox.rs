@@ -215,3 +215,35 @@ async fn sign_ups_arriving_together_are_each_kept_once_with_one_email_on_postgre
         sign_ups_arriving_together_are_each_kept_once_with_one_email(store).await;
     }
 }
+
+async fn a_batch_refreshes_a_pending_sign_up_and_queues_one_email_each(store: Store) {
+    let first = store.keep(&person(1)).await.unwrap();
+    let moved = NewSignup {
+        city: "Denver".into(),
+        ..person(1)
+    };
+    let kept = store.keep_all(&[moved, person(2)]).await.unwrap();
+    assert_eq!(kept[0].id, first.id, "the same sign-up");
+    assert!(!kept[0].new);
+    assert!(kept[1].new);
+    let mut csv = Vec::new();
+    store.export_csv(&mut csv).await.unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let line = csv.lines().find(|l| l.contains("person1@")).unwrap();
+    assert!(line.contains(",Denver,"), "latest details: {line}");
+    let now = now_us();
+    let jobs = store.claim("w", now, now + LEASE, 100).await.unwrap();
+    assert_eq!(jobs.len(), 2, "the waiting email is not doubled");
+}
+
+#[tokio::test]
+async fn a_batch_refreshes_a_pending_sign_up_and_queues_one_email_each_on_sqlite() {
+    a_batch_refreshes_a_pending_sign_up_and_queues_one_email_each(sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn a_batch_refreshes_a_pending_sign_up_and_queues_one_email_each_on_postgres() {
+    if let Some(store) = postgres_store().await {
+        a_batch_refreshes_a_pending_sign_up_and_queues_one_email_each(store).await;
+    }
+}
