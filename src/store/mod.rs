@@ -151,15 +151,17 @@ impl Store {
         sqlx::any::install_default_drivers();
         let url = url.expose_secret();
         let backend = Backend::of(url).ok_or(StoreError::UnsupportedUrl)?;
-        let (url, connections) = match (backend, role) {
+        let url = match backend {
+            Backend::Sqlite => create_if_missing(url),
+            Backend::Postgres => url.to_owned(),
+        };
+        let connections = match (backend, role) {
             // One writer at a time: a few connections queue in the pool instead of spinning
             // in SQLite's busy handler. sqlx sets a 5 s busy timeout on each.
-            (Backend::Sqlite, Role::Web) => (create_if_missing(url), 4),
-            (Backend::Postgres, Role::Web) => (url.to_owned(), 16),
-            (Backend::Sqlite, Role::Writer) => (create_if_missing(url), 1),
-            (Backend::Postgres, Role::Writer) => (url.to_owned(), 1),
-            (Backend::Sqlite, Role::Worker) => (create_if_missing(url), 1),
-            (Backend::Postgres, Role::Worker) => (url.to_owned(), 4),
+            (Backend::Sqlite, Role::Web) => 4,
+            (Backend::Postgres, Role::Web) => 16,
+            (_, Role::Writer) | (Backend::Sqlite, Role::Worker) => 1,
+            (Backend::Postgres, Role::Worker) => 4,
         };
         let pool = AnyPoolOptions::new()
             .max_connections(connections)

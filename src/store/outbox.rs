@@ -67,7 +67,7 @@ impl Store {
         );
         // Formatted in: a constant of the backend's dialect, and the limit, an integer. A bound
         // LIMIT makes SQLite re-prepare the statement on every claim (its plan may depend on
-        // the value), ~160,000 instructions each.
+        // the value; bench/FINDINGS.md).
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(owner)
             .bind(lease_until)

@@ -91,10 +91,8 @@ impl Store {
     /// mailbox hears of the new attempt. A job still waiting is not doubled: it is composed when
     /// sent, from the sign-up as it is then.
     pub async fn keep(&self, signup: &NewSignup) -> Result<Kept, StoreError> {
-        let mut tx = self.pool().begin().await?;
-        let kept = keep_in(&mut tx, self.backend(), signup).await?;
-        tx.commit().await?;
-        Ok(kept)
+        let kept = self.keep_all(std::slice::from_ref(signup)).await?;
+        Ok(kept.into_iter().next().ok_or(sqlx::Error::RowNotFound)?)
     }
 
     /// [`Store::keep`] for several sign-ups in one transaction (see [`super::writer`]): one
@@ -103,13 +101,14 @@ impl Store {
         let keys: Vec<String> = signups.iter().map(|s| email_key(&s.email)).collect();
         let distinct = keys.iter().collect::<HashSet<_>>().len() == keys.len();
         let mut tx = self.pool().begin().await?;
-        let kept = if distinct && signups.len() > 1 {
-            keep_many_in(&mut tx, self.backend(), signups, &keys).await?
+        let kept = if distinct {
+            keep_in(&mut tx, self.backend(), signups, &keys).await?
         } else {
-            // One row may meet another of the same batch: row by row, in order.
+            // One address twice in a statement is refused by PostgreSQL: row by row, in order.
             let mut kept = Vec::with_capacity(signups.len());
-            for signup in signups {
-                kept.push(keep_in(&mut tx, self.backend(), signup).await?);
+            for (signup, key) in signups.iter().zip(&keys) {
+                let (signup, key) = (std::slice::from_ref(signup), std::slice::from_ref(key));
+                kept.extend(keep_in(&mut tx, self.backend(), signup, key).await?);
             }
             kept
         };
@@ -168,48 +167,10 @@ impl Store {
     }
 }
 
-/// One sign-up and its email job, inside the caller's transaction.
+/// Sign-ups with distinct addresses and their email jobs, inside the caller's transaction, with
+/// two statements for all of them (a statement is a round trip to the database; for SQLite, to
+/// its thread). `keys` are their [`email_key`]s.
 async fn keep_in(
-    tx: &mut Transaction<'_, Any>,
-    backend: Backend,
-    signup: &NewSignup,
-) -> Result<Kept, StoreError> {
-    let fresh_id = new_id()?;
-    let now = now_us();
-    // A write first: SQLite takes its write lock here, not on a later statement where a
-    // deferred transaction could no longer wait for it.
-    let row = bind_details(
-        sqlx::query(
-            "INSERT INTO signups (id, email_key, email, first_name, last_name, phone, address, \
-             address2, city, state, zip, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
-             ON CONFLICT (email_key) DO UPDATE SET updated_at = excluded.updated_at \
-             RETURNING id, status",
-        )
-        .bind(&fresh_id)
-        .bind(email_key(&signup.email)),
-        signup,
-    )
-    .bind(PENDING)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    let id: String = row.try_get("id")?;
-    let status: String = row.try_get("status")?;
-    let new = id == fresh_id;
-    if !new && status == PENDING {
-        refresh_in(tx, &id, signup).await?;
-    }
-    let kept = Kept { id, new };
-    queue_emails_in(tx, backend, std::slice::from_ref(&kept), now).await?;
-    Ok(kept)
-}
-
-/// [`keep_in`] for sign-ups with distinct addresses, with two statements for all of them (a
-/// statement is a round trip to the database; for SQLite, to its thread). `keys` are their
-/// [`email_key`]s. An address may appear once only: PostgreSQL refuses to update one row twice
-/// in one statement.
-async fn keep_many_in(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
     signups: &[NewSignup],
@@ -224,7 +185,8 @@ async fn keep_many_in(
          RETURNING id, email_key, status",
         placeholders(signups.len(), 14, 1)
     );
-    // Only numbered placeholders are formatted in.
+    // Only numbered placeholders are formatted in. A write first: SQLite takes its write lock
+    // here, not on a later statement where a deferred transaction could no longer wait for it.
     let mut insert = sqlx::query(AssertSqlSafe(backend.positional(&sql)));
     for ((signup, id), key) in signups.iter().zip(&fresh).zip(keys) {
         insert = bind_details(insert.bind(id).bind(key), signup)
@@ -289,7 +251,7 @@ async fn queue_emails_in(
     // Only numbered placeholders are formatted in.
     let mut insert = sqlx::query(AssertSqlSafe(backend.positional(&sql)));
     for k in kept {
-        insert = insert.bind(new_id()?).bind(k.id.clone()).bind(now);
+        insert = insert.bind(new_id()?).bind(&k.id).bind(now);
     }
     insert.execute(&mut **tx).await?;
     Ok(())

@@ -184,7 +184,7 @@ async fn sign_ups_arriving_together_are_each_kept_once_with_one_email(store: Sto
     use vouch::store::writer::SignupWriter;
     const PEOPLE: usize = 300;
     let writer = SignupWriter::spawn(store.clone());
-    // Every person twice, all at once: batches hold both copies of some people.
+    // Every person twice, all at once: the second copies (in later batches) meet the first.
     let kept =
         futures::future::join_all((0..2 * PEOPLE).map(|n| writer.keep(person(n % PEOPLE)))).await;
     let kept: Vec<_> = kept.into_iter().map(Result::unwrap).collect();
@@ -226,14 +226,31 @@ async fn a_batch_refreshes_a_pending_sign_up_and_queues_one_email_each(store: St
     assert_eq!(kept[0].id, first.id, "the same sign-up");
     assert!(!kept[0].new);
     assert!(kept[1].new);
+    // One address twice in one batch: still one sign-up, with the later details.
+    let earlier = NewSignup {
+        city: "Aurora".into(),
+        ..person(3)
+    };
+    let twice = store.keep_all(&[earlier, person(3)]).await.unwrap();
+    assert_eq!(twice[0].id, twice[1].id, "one sign-up");
+    assert!(twice[0].new && !twice[1].new);
     let mut csv = Vec::new();
     store.export_csv(&mut csv).await.unwrap();
     let csv = String::from_utf8(csv).unwrap();
-    let line = csv.lines().find(|l| l.contains("person1@")).unwrap();
-    assert!(line.contains(",Denver,"), "latest details: {line}");
+    let city = |who: &str| {
+        let line = csv.lines().find(|l| l.contains(who)).unwrap();
+        line.split(',').nth(7).unwrap().to_owned()
+    };
+    assert_eq!(city("person1@"), "Denver", "latest details");
+    assert_eq!(city("person3@"), "Boulder", "latest details");
+    assert_eq!(csv.lines().count(), 4, "a header and three sign-ups: {csv}");
     let now = now_us();
     let jobs = store.claim("w", now, now + LEASE, 100).await.unwrap();
-    assert_eq!(jobs.len(), 2, "the waiting email is not doubled");
+    assert_eq!(
+        jobs.len(),
+        3,
+        "one email each: a waiting one is not doubled"
+    );
 }
 
 #[tokio::test]
