@@ -139,19 +139,19 @@ impl<T: Clone + Send + Sync + 'static> ProviderPolicy<T> {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<T, ProviderError>>,
     {
+        // Boxed once here: moka's nested futures would otherwise each hold a copy of its
+        // space, and every submission in flight holds three of them.
+        let guarded = Box::pin(self.guarded(deadline, &attempt));
         let work = async {
             let (Some(cache), Some(key)) = (&self.cache, key) else {
-                let value = self.guarded(deadline, &attempt).await?;
+                let value = guarded.await?;
                 return Ok(Served {
                     value,
                     cached: false,
                 });
             };
             // Only `Ok` is stored: errors and timeouts reach every waiter but are not kept.
-            let entry = cache
-                .entry(key)
-                .or_try_insert_with(self.guarded(deadline, &attempt))
-                .await;
+            let entry = cache.entry(key).or_try_insert_with(guarded).await;
             let served = match entry {
                 Ok(entry) => Ok(Served {
                     cached: !entry.is_fresh(),
@@ -238,8 +238,8 @@ impl<T: Clone + Send + Sync + 'static> ProviderPolicy<T> {
             return first.await;
         }
         self.meters.hedged();
-        let second = self.once(deadline, attempt);
-        tokio::pin!(second);
+        // Boxed: a second attempt is rare, and its space would otherwise be in every call.
+        let mut second = Box::pin(self.once(deadline, attempt));
         tokio::select! {
             result = &mut first => match result {
                 Ok(value) => Ok(value),
