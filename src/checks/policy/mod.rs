@@ -139,9 +139,9 @@ impl<T: Clone + Send + Sync + 'static> ProviderPolicy<T> {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<T, ProviderError>>,
     {
-        // Boxed once here: moka's nested futures would otherwise each hold a copy of its
-        // space, and every submission in flight holds three of them.
-        let guarded = Box::pin(self.guarded(deadline, &attempt));
+        // Boxed when it runs, not before: moka's nested futures would otherwise each hold room
+        // for the whole call, and an answer from the cache or a call in flight needs no box.
+        let guarded = async { Box::pin(self.guarded(deadline, &attempt)).await };
         let work = async {
             let (Some(cache), Some(key)) = (&self.cache, key) else {
                 let value = guarded.await?;
