@@ -42,6 +42,9 @@ pub struct App {
     /// Kept alive as long as the app; stops the embedded sandbox when the app ends.
     sandbox: Option<SandboxHandle>,
     store: Store,
+    /// The sign-up writer's connection (on SQLite the email worker's too): closed last, once
+    /// both have stopped, so that SQLite checkpoints its WAL.
+    writes: Store,
     /// Started by `run_until`, so email goes out only while the app serves.
     worker: Worker,
 }
@@ -103,7 +106,7 @@ impl App {
             tracing::warn!("an API token is shorter than 16 characters: easy to guess");
         }
         let shutdown = Arc::new(ShutdownFlag::default());
-        let (signups, mut worker) = open_signups(&settings).await?;
+        let (signups, mut worker, writes) = open_signups(&settings).await?;
         let store = signups.store.clone();
         let state = AppState {
             engine: Arc::new(engine),
@@ -138,6 +141,7 @@ impl App {
             shutdown,
             sandbox,
             store,
+            writes,
             worker,
         })
     }
@@ -201,6 +205,7 @@ impl App {
         {
             tracing::warn!("the email worker did not stop within the grace period");
         }
+        self.writes.close().await;
         self.store.close().await;
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown();
@@ -209,9 +214,10 @@ impl App {
     }
 }
 
-/// The database (migrated), how email leaves, and the worker that sends it: the worker has a
-/// pool of its own; the web side shares the other through [`Signups`].
-async fn open_signups(settings: &Settings) -> anyhow::Result<(Signups, Worker)> {
+/// The database (migrated), how email leaves, and the worker that sends it. Three pools: the
+/// web side's, the sign-up writer's one connection (returned, to be closed last) and the
+/// worker's ([`Store::open_for_worker`]: on SQLite, the writer's).
+async fn open_signups(settings: &Settings) -> anyhow::Result<(Signups, Worker, Store)> {
     let store = Store::open(&settings.database_url)
         .await
         .context("opening the database (DATABASE_URL)")?;
@@ -236,20 +242,19 @@ async fn open_signups(settings: &Settings) -> anyhow::Result<(Signups, Worker)> 
             "sign-ups kept; email kept in the mailbox at /mailbox (no SMTP_URL)"
         ),
     }
+    let writes = Store::open_for_writer(&settings.database_url)
+        .await
+        .context("opening the database for the sign-up writer")?;
     let wake = Arc::new(Notify::new());
     let signups = Signups {
-        writer: SignupWriter::spawn(
-            Store::open_for_writer(&settings.database_url)
-                .await
-                .context("opening the database for the sign-up writer")?,
-        ),
+        writer: SignupWriter::spawn(writes.clone()),
         store,
         wake: wake.clone(),
         meters: SignupMeters::register(),
         mailbox_open: matches!(delivery, Delivery::Mailbox),
     };
     let worker = Worker {
-        store: Store::open_for_worker(&settings.database_url)
+        store: Store::open_for_worker(&settings.database_url, &writes)
             .await
             .context("opening the database for the email worker")?,
         delivery,
@@ -260,7 +265,7 @@ async fn open_signups(settings: &Settings) -> anyhow::Result<(Signups, Worker)> 
         wake,
         meters: Arc::new(MailMeters::register()),
     };
-    Ok((signups, worker))
+    Ok((signups, worker, writes))
 }
 
 async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {

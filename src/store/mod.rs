@@ -140,11 +140,17 @@ impl Store {
         Store::connect(url, Role::Writer).await
     }
 
-    /// A second, small pool on the same database for the email worker, so that marking an
-    /// email sent never waits behind web requests for a connection: that wait is the window in
-    /// which a crash sends an email twice. Open it after [`Store::open`].
-    pub async fn open_for_worker(url: &SecretString) -> Result<Store, StoreError> {
-        Store::connect(url, Role::Worker).await
+    /// The pool for the email worker, so that marking an email sent never waits behind web
+    /// requests for a connection: that wait is the window in which a crash sends an email
+    /// twice. On PostgreSQL a small pool of its own; on SQLite, which has one writer at a time,
+    /// `writes` itself: the worker then waits its turn in the pool's queue and is handed the
+    /// connection the moment the writer lets go, where with two connections the one that found
+    /// the file locked would sleep in SQLite's busy handler (1 to 100 ms a try) and write later.
+    pub async fn open_for_worker(url: &SecretString, writes: &Store) -> Result<Store, StoreError> {
+        match writes.backend {
+            Backend::Sqlite => Ok(writes.clone()),
+            Backend::Postgres => Store::connect(url, Role::Worker).await,
+        }
     }
 
     async fn connect(url: &SecretString, role: Role) -> Result<Store, StoreError> {
@@ -160,12 +166,13 @@ impl Store {
             // in SQLite's busy handler. sqlx sets a 5 s busy timeout on each.
             (Backend::Sqlite, Role::Web) => 4,
             (Backend::Postgres, Role::Web) => 16,
-            (_, Role::Writer) | (Backend::Sqlite, Role::Worker) => 1,
-            (Backend::Postgres, Role::Worker) => 4,
+            (_, Role::Writer) => 1,
+            (_, Role::Worker) => 4,
         };
         let pool = AnyPoolOptions::new()
             .max_connections(connections)
             .acquire_timeout(Duration::from_secs(5))
+            .test_before_acquire(false)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

@@ -28,7 +28,7 @@ pub struct SignupWriter {
 }
 
 impl SignupWriter {
-    /// Starts the writer task on `store`.
+    /// Starts the writer task on `store`; whoever opened `store` closes it (it may be shared).
     pub fn spawn(store: Store) -> SignupWriter {
         let (queue, waiting) = mpsc::channel(QUEUE);
         tokio::spawn(run(store, waiting));
@@ -51,7 +51,6 @@ async fn run(store: Store, mut waiting: mpsc::Receiver<Pending>) {
     while waiting.recv_many(&mut batch, BATCH).await > 0 {
         commit(&store, std::mem::take(&mut batch)).await;
     }
-    store.close().await;
 }
 
 async fn commit(store: &Store, batch: Vec<Pending>) {
