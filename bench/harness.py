@@ -300,12 +300,12 @@ def person(n):
     return f"(202) {exchange:03d}-{line:04d}", f"{1 + n} Berry St"
 
 
-def form_body(k, n):
+def form_body(k, n, domain="gmail.com"):
     """The same form as form.lua: email from k (unique in the run), phone and street from n
     (unique in the server process)."""
     phone, street = person(n)
     fields = {"firstName": "Jane", "lastName": "Doe", "phoneNumber": phone,
-              "email": f"jane.doe.{k}@gmail.com", "address": street,
+              "email": f"jane.doe.{k}@{domain}", "address": street,
               "address2": "", "city": "San Francisco", "state": "CA", "zip": "94107"}
     return urllib.parse.urlencode(fields)
 

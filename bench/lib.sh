@@ -19,6 +19,14 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# Starts `vouch sandbox` of BINARY in the background at the benchmarks' fixed latencies
+# (100 / 200 / 300 ms, no jitter, no rate limit), logging to LOG; its PID is in $SANDBOX_PID.
+start_sandbox() {  # binary port log
+  "$1" sandbox --listen "127.0.0.1:$2" --latency eva=100ms,lob=200ms,veriphone=300ms \
+    --jitter off --lob-rate-limit off >"$3" 2>&1 &
+  SANDBOX_PID=$!
+}
+
 # Waits up to 60 s for a vouch process on loopback to answer /healthz.
 wait_healthz() {  # port
   local _

@@ -4,13 +4,13 @@
 //! A token is 256 random bits, sent in the email as URL-safe base64 (43 characters); the
 //! database keeps only its SHA-256, so a copy of the database confirms nobody.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
-use super::StoreError;
+use super::{StoreError, now_us};
 
 /// How long a confirmation link works.
 pub const TOKEN_TTL: Duration = Duration::from_secs(48 * 3600);
@@ -24,12 +24,15 @@ pub const TOKEN_CHARS: usize = 43;
 pub fn new_id() -> Result<String, StoreError> {
     let mut random = [0u8; 10];
     getrandom::fill(&mut random).map_err(|_| StoreError::Random)?;
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    let millis = u64::try_from(since.as_millis()).unwrap_or(u64::MAX);
-    let id = uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid();
-    Ok(id.simple().to_string())
+    Ok(id_at(
+        u64::try_from(now_us() / 1000).unwrap_or_default(),
+        random,
+    ))
+}
+
+fn id_at(unix_millis: u64, random: [u8; 10]) -> String {
+    let id = uuid::Builder::from_unix_timestamp_millis(unix_millis, &random).into_uuid();
+    id.simple().to_string()
 }
 
 /// A confirmation token as it goes into the link, with the hash the database keeps.
@@ -111,10 +114,23 @@ mod tests {
     }
 
     #[test]
-    fn ids_made_later_sort_later() {
-        let first = new_id().unwrap();
-        std::thread::sleep(Duration::from_millis(2));
-        let second = new_id().unwrap();
-        assert!(first < second, "{first} then {second}");
+    fn ids_made_later_sort_later_whatever_their_random_bits() {
+        let earlier = id_at(1_700_000_000_000, [0xff; 10]);
+        let later = id_at(1_700_000_000_001, [0; 10]);
+        assert!(earlier < later, "{earlier} then {later}");
+        assert_eq!(later.len(), 32);
+        assert_ne!(id_at(1, [0; 10]), id_at(1, [1; 10]));
+    }
+
+    #[test]
+    fn an_id_begins_with_the_time_it_was_made_in_milliseconds() {
+        let before = now_us() / 1000;
+        let id = new_id().unwrap();
+        let after = now_us() / 1000;
+        let millis = i64::from_str_radix(&id[..12], 16).unwrap();
+        assert!(
+            (before..=after).contains(&millis),
+            "{id}: {before}..{after}"
+        );
     }
 }
