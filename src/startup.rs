@@ -25,9 +25,9 @@ use crate::serve::{self, Limits};
 use crate::store::Store;
 use crate::store::writer::SignupWriter;
 use crate::telemetry::metrics_handle;
-use crate::web::meters::SignupMeters;
+use crate::web::meters::{RequestMeters, SignupMeters};
 use crate::web::ratelimit::{self, Limiter};
-use crate::web::state::{AppState, Guard, ShutdownFlag, Signups};
+use crate::web::state::{AppState, Guard, Shared, ShutdownFlag, Signups};
 use crate::web::{self, access::ApiAccess};
 use vouch_sandbox::SandboxHandle;
 
@@ -108,19 +108,19 @@ impl App {
         let shutdown = Arc::new(ShutdownFlag::default());
         let (signups, mut worker, writes) = open_signups(&settings).await?;
         let store = signups.store.clone();
-        let state = AppState {
-            engine: Arc::new(engine),
+        let state = AppState::new(Shared {
+            engine,
             metrics,
-            requests: Arc::default(),
+            requests: RequestMeters::default(),
             shutdown: Arc::clone(&shutdown),
-            signups: Arc::new(signups),
-            guard: Arc::new(Guard {
+            signups,
+            guard: Guard {
                 limiter,
                 api: protection.api.clone(),
                 body_timeout: protection.body_timeout,
                 metrics_here: protection.metrics_listen.is_none(),
-            }),
-        };
+            },
+        });
         let metrics = match protection.metrics_listen {
             Some(addr) => Some((bind(addr).await?, web::metrics_router(state.clone()))),
             None => None,

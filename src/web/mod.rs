@@ -26,6 +26,7 @@ use axum::http::{HeaderName, HeaderValue, Response, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::{CsrfLayer, ProtectionError};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -42,7 +43,6 @@ pub const FORM_BODY_LIMIT: usize = 16 * 1024;
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    let guard = state.guard.clone();
     let pages = Router::new()
         .route("/", get(pages::show_async))
         .route("/sync", get(pages::show_sync))
@@ -54,20 +54,25 @@ pub fn router(state: AppState) -> Router {
         .route("/sync", post(pages::submit_sync))
         .route("/async", post(pages::submit_async))
         .route("/compare", post(compare::run))
-        .route_layer(from_fn_with_state(state.clone(), ratelimit::limit_form))
-        .route_layer(CsrfLayer::new().with_rejection_response(cross_site_page))
-        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT));
+        .route_layer(
+            ServiceBuilder::new()
+                .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+                .layer(CsrfLayer::new().with_rejection_response(cross_site_page))
+                .layer(from_fn_with_state(state.clone(), ratelimit::limit_form)),
+        );
     // POST /api/v1/validate, /api/v1/check/{group} and /api/v1/signups, with their OpenAPI
     // description.
     let (api, spec) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(api::routes())
         .merge(signups::api_routes())
         .split_for_parts();
-    let api = api
-        .route_layer(from_fn_with_state(state.clone(), access::require_token))
-        .route_layer(from_fn_with_state(state.clone(), ratelimit::limit_api))
-        .route_layer(CsrfLayer::new().with_rejection_response(cross_site_json))
-        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
+    let api = api.route_layer(
+        ServiceBuilder::new()
+            .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+            .layer(CsrfLayer::new().with_rejection_response(cross_site_json))
+            .layer(from_fn_with_state(state.clone(), ratelimit::limit_api))
+            .layer(from_fn_with_state(state.clone(), access::require_token)),
+    );
     let docs = openapi::ApiDocs::new(&spec);
     let signup = Router::new()
         .route("/confirm/{token}", get(signups::confirm))
@@ -79,27 +84,47 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/static/{file}", get(ops::asset));
-    if guard.metrics_here {
+    if state.guard.metrics_here {
         ops = ops.route("/metrics", get(ops::metrics));
     }
-    let mut app = pages
+    // On every answer; a handler's own value wins.
+    let [
+        csp,
+        nosniff,
+        frames,
+        referrer,
+        opener,
+        resources,
+        permissions,
+        cache,
+    ] = SECURITY_HEADERS.map(|(name, value)| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    });
+    pages
         .merge(submissions)
         .merge(api)
         .merge(signup)
         .merge(ops)
         .fallback(pages::not_found)
-        // A body must arrive in time; a validation may then wait on providers as long as
-        // its own deadline says.
-        .layer(RequestBodyDeadlineLayer::new(guard.body_timeout))
-        .layer(from_fn_with_state(state.clone(), ops::track));
-    // On every answer; a handler's own value wins.
-    for (name, value) in SECURITY_HEADERS {
-        app = app.layer(SetResponseHeaderLayer::if_not_present(
-            name,
-            HeaderValue::from_static(value),
-        ));
-    }
-    app.layer(CatchPanicLayer::new()).with_state(state)
+        // One stack, so one boxed service per route: each `Router::layer` call boxes every
+        // route again, and axum clones a route's whole chain of boxes for every request.
+        .layer(
+            ServiceBuilder::new()
+                .layer(CatchPanicLayer::new())
+                .layer(csp)
+                .layer(nosniff)
+                .layer(frames)
+                .layer(referrer)
+                .layer(opener)
+                .layer(resources)
+                .layer(permissions)
+                .layer(cache)
+                .layer(from_fn_with_state(state.clone(), ops::track))
+                // A body must arrive in time; a validation may then wait on providers as
+                // long as its own deadline says.
+                .layer(RequestBodyDeadlineLayer::new(state.guard.body_timeout)),
+        )
+        .with_state(state)
 }
 
 /// `/metrics` alone, for `--metrics-listen`: operator data on an address of its own.

@@ -16,14 +16,32 @@ use crate::store::signups::{Kept, NewSignup};
 use crate::store::writer::SignupWriter;
 use crate::store::{Store, StoreError};
 
+/// Cloned by every extractor and middleware of every request, so one `Arc`: one atomic
+/// count on a cache line both cores share, not one per part.
 #[derive(Clone)]
-pub struct AppState {
-    pub engine: Arc<Engine>,
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    pub engine: Engine,
     pub metrics: PrometheusHandle,
-    pub requests: Arc<RequestMeters>,
+    pub requests: RequestMeters,
     pub shutdown: Arc<ShutdownFlag>,
-    pub signups: Arc<Signups>,
-    pub guard: Arc<Guard>,
+    pub signups: Signups,
+    pub guard: Guard,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// Set once a graceful shutdown has begun, so that `/readyz` tells load balancers to send
