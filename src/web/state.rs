@@ -21,6 +21,7 @@ use crate::store::{Store, StoreError};
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
+/// The parts, built once at start-up; handlers reach them through `AppState`'s `Deref`.
 pub struct Shared {
     pub engine: Engine,
     pub metrics: PrometheusHandle,
