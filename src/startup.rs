@@ -42,8 +42,7 @@ pub struct App {
     /// Kept alive as long as the app; stops the embedded sandbox when the app ends.
     sandbox: Option<SandboxHandle>,
     store: Store,
-    /// The sign-up writer's connection (on SQLite the email worker's too): closed last, once
-    /// both have stopped, so that SQLite checkpoints its WAL.
+    /// The sign-up writer's connection (on SQLite the email worker's too).
     writes: Store,
     /// Started by `run_until`, so email goes out only while the app serves.
     worker: Worker,
@@ -174,6 +173,7 @@ impl App {
                 let _ = stopped.wait_for(|&stop| stop).await;
             }
         };
+        let mail = self.worker.store.clone();
         let worker = self.worker.spawn();
         let metrics = self.metrics.map(|(listener, router)| {
             tokio::spawn(serve::serve(listener, router, self.limits, stop()))
@@ -205,7 +205,10 @@ impl App {
         {
             tracing::warn!("the email worker did not stop within the grace period");
         }
+        // Every pool is closed here, once what uses it has stopped (closing one twice, as the
+        // writer's and the worker's on SQLite, is harmless), so that SQLite checkpoints its WAL.
         self.writes.close().await;
+        mail.close().await;
         self.store.close().await;
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown();

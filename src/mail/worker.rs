@@ -151,7 +151,6 @@ impl Worker {
                 () = tokio::time::sleep(self.settings.poll_interval) => {}
             }
         }
-        self.store.close().await;
         tracing::info!("email worker stopped");
     }
 

@@ -166,8 +166,8 @@ impl Store {
             // in SQLite's busy handler. sqlx sets a 5 s busy timeout on each.
             (Backend::Sqlite, Role::Web) => 4,
             (Backend::Postgres, Role::Web) => 16,
-            (_, Role::Writer) => 1,
-            (_, Role::Worker) => 4,
+            (_, Role::Writer) | (Backend::Sqlite, Role::Worker) => 1,
+            (Backend::Postgres, Role::Worker) => 4,
         };
         let pool = AnyPoolOptions::new()
             .max_connections(connections)
