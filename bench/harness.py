@@ -68,6 +68,8 @@ SCENARIOS = {
 }
 # The peers' per-call timeout (PEER_PROVIDER_TIMEOUT_S in peers/common.py): vouch's default
 # per-call timeout, so that a stalled provider call costs every server the same 3 s at most.
+# The perfect world's providers (bench/lib.sh's start_sandbox and bench/single use it too).
+FIXED_LATENCY = "eva=100ms,lob=200ms,veriphone=300ms"
 PEER_TIMEOUT_S = 3
 # vouch's defaults that shape the realistic scenario (design.md, "Resilience"), for the report.
 VOUCH_POLICY = {"per_call_timeout_s": 3, "deadline_s": 4,
@@ -833,7 +835,7 @@ def main():
     ap.add_argument("--quiet-wait", type=float,
                     help="total seconds the run may wait for other users' CPU load to drop "
                          "before steps (≤ 15 s per step; 0: never wait)")
-    ap.add_argument("--latency", default="eva=100ms,lob=200ms,veriphone=300ms")
+    ap.add_argument("--latency", default=FIXED_LATENCY)
     ap.add_argument("--sandbox", choices=["auto", "vouch", "standin"], default="auto")
     ap.add_argument("--sandbox-args", default="", help="extra arguments for `vouch sandbox`")
     ap.add_argument("--vouch-bin", default=os.path.join(ROOT, "target", "release", "vouch"))

@@ -20,7 +20,7 @@ free_port() {
 }
 
 # Starts `vouch sandbox` of BINARY in the background at the benchmarks' fixed latencies
-# (100 / 200 / 300 ms, no jitter, no rate limit), logging to LOG; its PID is in $SANDBOX_PID.
+# (100 / 200 / 300 ms as harness.py's FIXED_LATENCY, no jitter, no rate limit), logging to LOG; its PID is in $SANDBOX_PID.
 start_sandbox() {  # binary port log
   "$1" sandbox --listen "127.0.0.1:$2" --latency eva=100ms,lob=200ms,veriphone=300ms \
     --jitter off --lob-rate-limit off >"$3" 2>&1 &
