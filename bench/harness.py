@@ -262,9 +262,20 @@ def machine_info():
 # --- HTTP helpers ---------------------------------------------------------------------------
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
+
+
+def free_ports(n):
+    """n distinct free ports: all bound at once, since a port closed a moment ago may be handed
+    out again (a sandbox and its server once got the same one)."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
 
 
 def http_get(port, path, timeout=2.0):
@@ -680,7 +691,7 @@ def run_singles(port, path, cfg, marker, is_vouch, seed_base):
 def run_mode(name, mode, cfg, deadline, seed_base):
     path = MODES[mode]
     result = {"status": "ok", "steps": [], "single": None, "peak_rss_kib": None}
-    sport, port = free_port(), free_port()
+    sport, port = free_ports(2)
     env = dict(os.environ)
     base = f"http://127.0.0.1:{sport}"
     env.update(EVA_BASE_URL=base, LOB_BASE_URL=base, VERIPHONE_BASE_URL=base,
