@@ -5,8 +5,15 @@
 //! the lock and rewrite the same pages over and over. One task takes whatever sign-ups are
 //! waiting, up to [`BATCH`], and keeps them with one commit; each request waits for its own
 //! answer, so a sign-up is durable before its page says so, as before.
+//!
+//! Under a steady load sign-ups arrive a few at a time, and each transaction costs the same
+//! handful of hand-offs to the database whatever its size; so while the writer is busy it waits
+//! a moment for more before it commits. A sign-up after a quiet spell is committed at once.
+
+use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::{Instant, timeout_at};
 
 use super::signups::{Kept, NewSignup};
 use super::{Store, StoreError};
@@ -15,6 +22,10 @@ use super::{Store, StoreError};
 const BATCH: usize = 64;
 /// Sign-ups waiting for the writer, at most; a request beyond it waits to be queued.
 const QUEUE: usize = 1024;
+/// How long a busy writer waits for more sign-ups to join a transaction.
+const LINGER: Duration = Duration::from_millis(1);
+/// The writer counts as busy when its last commit ended less than this before a sign-up came.
+const BUSY: Duration = Duration::from_millis(5);
 
 struct Pending {
     signup: NewSignup,
@@ -48,8 +59,25 @@ impl SignupWriter {
 
 async fn run(store: Store, mut waiting: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(BATCH);
+    let mut last_commit: Option<Instant> = None;
     while waiting.recv_many(&mut batch, BATCH).await > 0 {
+        if last_commit.is_some_and(|at| at.elapsed() < BUSY) {
+            gather(&mut waiting, &mut batch, Instant::now() + LINGER).await;
+        }
         commit(&store, std::mem::take(&mut batch)).await;
+        last_commit = Some(Instant::now());
+    }
+}
+
+/// Adds to `batch` what arrives by `until`, up to [`BATCH`].
+async fn gather(waiting: &mut mpsc::Receiver<Pending>, batch: &mut Vec<Pending>, until: Instant) {
+    while batch.len() < BATCH {
+        let room = BATCH - batch.len();
+        match timeout_at(until, waiting.recv_many(batch, room)).await {
+            Ok(n) if n > 0 => {}
+            // Out of time, or every sender is gone: commit what there is.
+            _ => return,
+        }
     }
 }
 

@@ -216,6 +216,37 @@ async fn sign_ups_arriving_together_are_each_kept_once_with_one_email_on_postgre
     }
 }
 
+async fn sign_ups_one_after_another_are_each_answered(store: Store) {
+    use vouch::store::writer::SignupWriter;
+    let writer = SignupWriter::spawn(store.clone());
+    for n in 0..20 {
+        // Each comes right after the last commit, so the writer is busy and waits for company
+        // that never comes; after the tenth, a quiet spell, so it commits at once.
+        if n == 10 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let kept = tokio::time::timeout(Duration::from_secs(5), writer.keep(person(n)))
+            .await
+            .expect("the writer answers by itself");
+        assert!(kept.unwrap().new);
+    }
+    let now = now_us();
+    let jobs = store.claim("w", now, now + LEASE, 100).await.unwrap();
+    assert_eq!(jobs.len(), 20, "an email job each");
+}
+
+#[tokio::test]
+async fn sign_ups_one_after_another_are_each_answered_on_sqlite() {
+    sign_ups_one_after_another_are_each_answered(sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn sign_ups_one_after_another_are_each_answered_on_postgres() {
+    if let Some(store) = postgres_store().await {
+        sign_ups_one_after_another_are_each_answered(store).await;
+    }
+}
+
 async fn a_batch_refreshes_a_pending_sign_up_and_queues_one_email_each(store: Store) {
     let first = store.keep(&person(1)).await.unwrap();
     let moved = NewSignup {
