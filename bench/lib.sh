@@ -14,10 +14,17 @@ need_commands() {  # command...
     "${missing[@]}" >/dev/null
 }
 
-# A TCP port on loopback that nothing listens on right now.
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+# N distinct TCP ports on loopback that nothing listens on right now, on one line: all are
+# bound before any is released, since a port closed a moment ago may be handed out again
+# (harness.py's free_ports; a sandbox and its server once got the same one).
+free_ports() {  # n
+  python3 -c 'import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
 }
+
+free_port() { free_ports 1; }
 
 # Starts `vouch sandbox` of BINARY in the background at the benchmarks' fixed latencies
 # (100 / 200 / 300 ms as harness.py's FIXED_LATENCY, no jitter, no rate limit), logging to LOG; its PID is in $SANDBOX_PID.

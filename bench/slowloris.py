@@ -20,7 +20,6 @@ import json
 import os
 import resource
 import signal
-import socket
 import shutil
 import statistics
 import subprocess
@@ -29,15 +28,10 @@ import tempfile
 import time
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import ROOT, free_ports  # noqa: E402
 FORM = (b"firstName=Jane&lastName=Doe&email=jane.doe%40example.com&phoneNumber=%28202%29+456-1111"
         b"&address=2600+Pearl+St&address2=&city=Boulder&state=CO&zip=80302")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def raise_fd_limit():
@@ -179,7 +173,7 @@ def main():
     os.makedirs(os.path.join(ROOT, "bench", "out"), exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     report = os.path.join(ROOT, "bench", "out", f"slowloris-{stamp}.json")
-    sport, port = free_port(), free_port()
+    sport, port = free_ports(2)
     base = f"http://127.0.0.1:{sport}"
     scratch = tempfile.mkdtemp(prefix="vouch-slowloris-")
     env = dict(os.environ, RUST_LOG="warn", VOUCH_LISTEN=f"127.0.0.1:{port}",
